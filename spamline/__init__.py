@@ -1,0 +1,3 @@
+"""spamline: crawl, archive and map phone-number spam networks."""
+
+__version__ = "0.1.0"

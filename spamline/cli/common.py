@@ -1,0 +1,55 @@
+"""Options and helpers shared by every command."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from spamline.datadir import DEFAULT_DATA_DIR, DataDir, DataDirError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def data_dir_option(f: F) -> F:
+    """--data-dir DIR (env SPAMLINE_DATA_DIR), resolved to an opened DataDir."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: str) -> DataDir:
+        try:
+            return DataDir.open(value)
+        except DataDirError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return click.option(
+        "--data-dir", "data_dir", default=DEFAULT_DATA_DIR, envvar="SPAMLINE_DATA_DIR",
+        show_default=True, callback=convert, is_eager=False,
+        help="Folder holding the store, WARCs, crawl state and exports.",
+    )(f)
+
+
+def store_option(f: F) -> F:
+    """--store URL (env SPAMLINE_STORE): sqlite:PATH or es://host:9200; default the data dir's SQLite."""
+    return click.option(
+        "--store", "store_url", default=None, envvar="SPAMLINE_STORE",
+        help="Backend: sqlite:PATH or es://host:9200 (default: SQLite in the data dir).",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    """--json: print one JSON object per line instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")(f)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses to dicts, for --json output."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return dataclasses.asdict(obj)
+    return obj
+
+
+def print_json_lines(rows: Iterable[Any]) -> None:
+    """One compact JSON object per line, non-ASCII kept readable."""
+    for row in rows:
+        click.echo(json.dumps(to_jsonable(row), ensure_ascii=False, sort_keys=False))

@@ -1,0 +1,58 @@
+"""The data directory: one folder holding the store, the WARCs, crawl state and exports."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA_DIR = "./spamline-data"
+
+
+class DataDirError(RuntimeError):
+    """The data directory cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """Paths inside a data directory, created on first use."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> "DataDir":
+        """Create the folder layout if needed and check it is writable."""
+        root = Path(path).expanduser().resolve()
+        try:
+            for sub in ("", "warcs", "jobs", "spool", "exports"):
+                (root / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataDirError(
+                f"cannot create data directory {root}: {exc.strerror}. "
+                "Pass --data-dir with a folder you can write to."
+            ) from exc
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise DataDirError(
+                f"data directory {root} is not writable. "
+                "Fix its permissions or pass --data-dir with a folder you can write to."
+            )
+        return cls(root)
+
+    @property
+    def db(self) -> Path:
+        return self.root / "spamline.db"
+
+    @property
+    def warcs(self) -> Path:
+        return self.root / "warcs"
+
+    @property
+    def jobs(self) -> Path:
+        return self.root / "jobs"
+
+    @property
+    def spool(self) -> Path:
+        return self.root / "spool"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
