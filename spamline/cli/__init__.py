@@ -14,6 +14,12 @@ COMMANDS = {
     "demo": "spamline.cli.demo:demo",
     "search": "spamline.cli.search:search",
     "number": "spamline.cli.search:number",
+    "extract": "spamline.cli.extract:extract",
+    "schedule": "spamline.cli.schedule:schedule",
+    "recheck": "spamline.cli.recheck:recheck",
+    "store": "spamline.cli.store:store",
+    "serve": "spamline.cli.serve:serve",
+    "user": "spamline.cli.user:user",
 }
 
 

@@ -79,6 +79,10 @@ class Store(ABC):
         """Every sighting, for building networks and migrating stores."""
 
     @abstractmethod
+    def iter_captures(self) -> Iterator[Capture]:
+        """Every capture with its text, hits and WARC location (body empty), for migrating."""
+
+    @abstractmethod
     def networks(self) -> list[Network]:
         """Every stored network, largest first."""
 

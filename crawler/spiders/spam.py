@@ -1,0 +1,77 @@
+"""The crawl spider: fetch seeds, archive every response, follow links within scope."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from spamline.model import Capture, utc_now
+
+
+class SpamSpider(scrapy.Spider):
+    """Crawl from seed URLs, staying on the seeds' hosts (plus `allowed_domains`).
+
+    Every response becomes a `Capture` item; the pipelines extract numbers,
+    detect brands and store it. Failed requests are counted with their reason.
+    """
+
+    name = "spamline"
+    # Error pages are evidence too (a takedown shows as 404/410), so every status is parsed.
+    custom_settings = {"HTTPERROR_ALLOW_ALL": True}
+
+    def __init__(self, start_urls: list[str] | str = (), allowed_domains: list[str] | str = (),
+                 *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.start_urls = _as_list(start_urls)
+        hosts = {urlsplit(u).hostname for u in self.start_urls} | set(_as_list(allowed_domains))
+        self.allowed_domains = sorted(h for h in hosts if h)
+        self.links = LinkExtractor(unique=True)  # scope is enforced by OffsiteMiddleware
+
+    async def start(self) -> Any:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed,
+                                 meta={"seed": True})
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        yield self.capture(response)
+        if response.status == 200 and isinstance(response, TextResponse):
+            for link in self.links.extract_links(response):
+                yield response.follow(link, callback=self.parse, errback=self.failed)
+
+    def capture(self, response: Response) -> Capture:
+        """The archived response as an item for the pipelines."""
+        meta = response.meta
+        return Capture(
+            url=response.url,
+            status=response.status,
+            captured_at=meta.get("captured_at") or utc_now(),
+            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            warc=meta.get("warc"),
+            job=self.settings.get("SPAMLINE_JOB", ""),
+            body=response.body,
+        )
+
+    def failed(self, failure: Failure) -> None:
+        """Count and log a request that produced no response."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason = request.meta.get("spamline_refused") or failure.getErrorMessage()
+        kind = failure.type.__name__ if failure.type else "Error"
+        self.crawler.stats.inc_value(f"spamline/failed/{kind}")
+        self.crawler.stats.inc_value("spamline/failed")
+        if request.meta.get("seed"):
+            self.crawler.stats.set_value(f"spamline/seed_failed/{request.url}", reason)
+        self.logger.warning("could not fetch %s: %s", request.url, reason)
+
+
+def _as_list(value: list[str] | str | tuple) -> list[str]:
+    """Spider arguments arrive as lists from code and as comma-separated text from scrapy/scrapyd."""
+    if isinstance(value, str):
+        return [v for v in value.split(",") if v]
+    return list(value)
+

@@ -1,0 +1,4 @@
+"""`python -m spamline` is the `spamline` command."""
+from spamline.cli import main
+
+main()

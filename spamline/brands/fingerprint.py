@@ -1,0 +1,77 @@
+"""Template fingerprints: MinHash over shingles of a page's boilerplate.
+
+Doorway pages stamped from one template differ in the brand, the numbers, the
+district list and a few filler sentences. Masking those and shingling what is
+left gives near-identical sets for pages of one template, so MinHash (datasketch)
+estimates their similarity and its LSH band keys find them without comparing
+every pair. A `TemplateIndex` gives each new page the id of the most similar
+template seen so far, or starts a new one.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 64
+BANDS, ROWS = 16, 4  # LSH bands for network linking: pages of one template share a band
+SHINGLE = 5  # tokens per shingle: a CJK character or a Latin word is one token
+TEMPLATE_THRESHOLD = 0.6  # estimated Jaccard above which a page joins an existing template
+
+_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+|\d+|[^\w\s]")
+_DIGITS = re.compile(r"[0-9０-９零一二三四五六七八九]{3,}")
+
+
+def boilerplate_tokens(text: str, variable: Iterable[str] = ()) -> list[str]:
+    """The page's tokens with numbers and the given variable words (brand, product,
+    districts) masked, so only what the template fixes remains."""
+    masked = text
+    for word in sorted({w for w in variable if w}, key=len, reverse=True):
+        masked = masked.replace(word, " \x00 ")
+    masked = _DIGITS.sub(" # ", masked)
+    return [t.casefold() for t in _TOKEN.findall(masked)]
+
+
+def minhash(tokens: list[str]) -> MinHash:
+    """MinHash of the token shingles (a single shingle for very short pages)."""
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    n = max(1, len(tokens) - SHINGLE + 1)
+    m.update_batch(["\x1f".join(tokens[i:i + SHINGLE]).encode("utf-8") for i in range(n)])
+    return m
+
+
+def band_keys(m: MinHash) -> list[str]:
+    """LSH band keys: two pages of one template share at least one with high probability."""
+    hv = m.hashvalues
+    return [f"{b:x}" + hashlib.blake2b(hv[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=5).hexdigest()
+            for b in range(BANDS)]
+
+
+class TemplateIndex:
+    """Template ids assigned by similarity to the templates seen so far (one MinHash each)."""
+
+    def __init__(self, threshold: float = TEMPLATE_THRESHOLD):
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._reps: dict[str, MinHash] = {}
+        self.pages: dict[str, int] = {}  # template id -> pages assigned
+        self.threshold = threshold
+
+    def assign(self, m: MinHash) -> tuple[str, float]:
+        """(template id, similarity to that template; 1.0 for a new template)."""
+        best, best_sim = "", 0.0
+        for key in self._lsh.query(m):
+            sim = self._reps[key].jaccard(m)
+            if sim > best_sim or (sim == best_sim and key < best):
+                best, best_sim = key, sim
+        if best and best_sim >= self.threshold:
+            self.pages[best] += 1
+            return best, best_sim
+        template = "t" + hashlib.blake2b(m.hashvalues.tobytes(), digest_size=6).hexdigest()
+        if template not in self._reps:
+            self._lsh.insert(template, m)
+            self._reps[template] = m
+            self.pages[template] = 0
+        self.pages[template] += 1
+        return template, 1.0

@@ -1,0 +1,104 @@
+"""`spamline brand add|list|report`: the brand registry and the pages that misuse a brand."""
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.datadir import DataDir
+from spamline.model import Brand
+from spamline.phones import normalize_number
+from spamline.store import open_store
+
+
+@click.group()
+def brand() -> None:
+    """Register brands and their official numbers; report pages giving them other numbers."""
+
+
+@brand.command("add")
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, help="Another name of the brand (repeatable).")
+@click.option("--official", "official", multiple=True,
+              help="A number the brand really owns, any format (repeatable).")
+@click.option("--region", default=None, help="Region for numbers written without +country code.")
+@data_dir_option
+@store_option
+@json_option
+def add(name: str, aliases: tuple[str, ...], official: tuple[str, ...], region: str | None,
+        data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+    """Register NAME (or add aliases and official numbers to it)."""
+    name = name.strip()
+    if not name:
+        raise click.ClickException("the brand name is empty; pass the name pages use, e.g. 金盾")
+    numbers = []
+    for raw in official:
+        e164 = normalize_number(raw, region)
+        if e164 is None:
+            raise click.ClickException(
+                f"--official {raw!r} is not a phone number I can read; write it with its country "
+                "code (e.g. +86 400 812 3456) or pass --region CN")
+        numbers.append(e164)
+    with open_store(store_url, data_dir) as store:
+        known = next((b for b in store.brands() if b.name.casefold() == name.casefold()), None)
+        merged = Brand(
+            known.name if known else name,
+            list(dict.fromkeys([*(known.aliases if known else []), *(a.strip() for a in aliases if a.strip())])),
+            list(dict.fromkeys([*(known.official if known else []), *numbers])),
+        )
+        store.add_brand(merged)
+    if as_json:
+        print_json_lines([merged])
+    else:
+        click.echo(f"{'updated' if known else 'registered'} {merged.name}: aliases "
+                   f"{', '.join(merged.aliases) or '-'}; official {', '.join(merged.official) or '-'}")
+
+
+@brand.command("list")
+@data_dir_option
+@store_option
+@json_option
+def list_(data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+    """Every registered brand."""
+    with open_store(store_url, data_dir) as store:
+        brands = store.brands()
+    if as_json:
+        print_json_lines(brands)
+        return
+    if not brands:
+        click.echo("no brands registered; add one with `spamline brand add NAME --official NUMBER`",
+                   err=True)
+        return
+    table = Table("brand", "aliases", "official numbers")
+    for b in brands:
+        table.add_row(b.name, ", ".join(b.aliases), ", ".join(b.official))
+    Console(width=200).print(table)
+
+
+@brand.command("report")
+@click.argument("name")
+@data_dir_option
+@store_option
+@json_option
+def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+    """Pages giving NAME (or an alias) a number it does not own, newest first."""
+    with open_store(store_url, data_dir) as store:
+        registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
+                         for b in store.brands())
+        rows = store.brand_report(name)
+    if as_json:
+        print_json_lines(rows)
+        return
+    if not registered:
+        click.echo(f"note: {name!r} is not registered, so every number counts as not official; "
+                   f"register it with `spamline brand add {name} --official NUMBER`", err=True)
+    if not rows:
+        click.echo(f"no page gives {name} a number it does not own", err=True)
+        return
+    table = Table("captured", "number", "url", "evidence (warc file @ offset)")
+    for r in rows:
+        table.add_row(r.captured_at, r.e164, r.url,
+                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-")
+    Console(width=220).print(table)
+    click.echo(f"{len(rows)} sightings on {len({r.url for r in rows})} pages")

@@ -1,0 +1,91 @@
+"""`spamline crawl`: crawl seeds, archive every response, extract and store numbers."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+
+from spamline.cli.common import data_dir_option, store_option
+from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
+from spamline.datadir import DataDir
+
+
+def parse_resolve(values: tuple[str, ...]) -> dict[str, str]:
+    """HOST=IP pairs (like curl --resolve) to a host map."""
+    mapping = {}
+    for value in values:
+        host, sep, ip = value.partition("=")
+        if not sep or not host or not ip:
+            raise click.BadParameter(f"{value!r}: write HOST=IP, e.g. shop.test=127.0.0.1",
+                                     param_hint="--resolve")
+        mapping[host.strip().lower()] = ip.strip()
+    return mapping
+
+
+def read_seeds(urls: tuple[str, ...], seeds: Path | None) -> list[str]:
+    """Seed URLs from the arguments and a file (one per line, # comments)."""
+    found = list(urls)
+    if seeds:
+        for line in seeds.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                found.append(line)
+    bad = [u for u in found if urlsplit(u).scheme not in ("http", "https") or not urlsplit(u).hostname]
+    if bad:
+        raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URL")
+    if not found:
+        raise click.UsageError("give at least one URL or --seeds FILE")
+    return found
+
+
+def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
+    """The end-of-crawl report on stderr-free stdout."""
+    click.echo(
+        f"crawled {summary.pages} pages in {summary.seconds:.1f}s "
+        f"({summary.pages_per_second:.1f} pages/s): {summary.numbers} number occurrences "
+        f"on {summary.pages_with_numbers} pages, {summary.failed} failed requests"
+    )
+    click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}")
+    if summary.resumable:
+        click.echo("the crawl stopped early; run the same command again to resume it")
+    click.echo(f"data: {data_dir.root}  (try: spamline search <number> --data-dir {data_dir.root})")
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.option("--seeds", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File of seed URLs, one per line.")
+@data_dir_option
+@store_option
+@click.option("--job", help="Job name (default: derived from the seeds, so reruns resume).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0,
+              help="Stop after this many responses (0: no limit); rerun to resume.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth limit.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow private, loopback and link-local addresses (local test sites).")
+@click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
+              help="Map a host name to an IP without DNS (repeatable).")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option("--no-progress", is_flag=True, help="No live progress line.")
+def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_url: str | None,
+          job: str | None, max_pages: int, depth: int | None, allow_private: bool,
+          resolve: tuple[str, ...], ignore_robots: bool, no_progress: bool) -> None:
+    """Crawl URL... (and --seeds), archive every response to WARC, extract and store numbers.
+
+    An interrupted crawl (Ctrl-C, --max-pages, a crash) resumes when the same
+    command runs again.
+    """
+    opts = CrawlOptions(
+        urls=read_seeds(urls, seeds), data_dir=data_dir, store_url=store_url, job=job,
+        allow_private=allow_private, host_map=parse_resolve(resolve), max_pages=max_pages,
+        depth=depth, obey_robots=not ignore_robots, progress=not no_progress,
+    )
+    summary = run_crawl(opts)
+    print_summary(summary, data_dir)
+    if summary.pages == 0 and summary.seed_failures:
+        reasons = "\n".join(f"  {url}: {why}" for url, why in summary.seed_failures.items())
+        raise click.ClickException(
+            f"no page could be fetched:\n{reasons}\n"
+            "Check the URLs and your network; for local sites pass --allow-private."
+        )

@@ -1,0 +1,79 @@
+"""`spamline search` and `spamline number`: what the store knows about a number, brand, domain or text."""
+from __future__ import annotations
+
+import dataclasses
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.datadir import DataDir
+from spamline.phones import normalize_number
+from spamline.store import open_store
+from spamline.store.base import SearchFilters
+
+NUMBER_TYPES = ["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_or_mobile",
+                "short_code", "premium_rate", "voip", "uan", "personal_number", "pager", "unknown"]
+
+
+@click.command()
+@click.argument("query")
+@data_dir_option
+@store_option
+@json_option
+@click.option("--since", help="Only sightings captured at or after this ISO date.")
+@click.option("--until", help="Only sightings captured at or before this ISO date.")
+@click.option("--type", "number_type", type=click.Choice(NUMBER_TYPES), help="Number type.")
+@click.option("--brand", help="Only pages claiming this brand.")
+@click.option("--domain", help="Only this domain.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=100, show_default=True)
+def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
+           since: str | None, until: str | None, number_type: str | None, brand: str | None,
+           domain: str | None, limit: int) -> None:
+    """Find sightings by a number in any format, a brand, a domain or page text."""
+    filters = SearchFilters(since=since, until=until, number_type=number_type, brand=brand,
+                            domain=domain)
+    with open_store(store_url, data_dir) as store:
+        rows = store.search(query, filters, limit=limit)
+    if as_json:
+        print_json_lines(rows)
+        return
+    if not rows:
+        click.echo(f"no sightings match {query!r}; try another format, a brand or a domain "
+                   "(`spamline networks` lists what is known)", err=True)
+        return
+    table = Table("number", "captured", "domain", "brand", "url", "warc")
+    for r in rows:
+        table.add_row(r.e164, r.captured_at, r.domain, r.brand, r.url,
+                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "")
+    Console(width=200).print(table)
+    click.echo(f"{len(rows)} sightings" + (" (limit reached; use --limit)" if len(rows) == limit else ""))
+
+
+@click.command()
+@click.argument("number")
+@data_dir_option
+@store_option
+@json_option
+def number(number: str, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+    """One number's profile: brands, domains, first/last seen, network."""
+    e164 = normalize_number(number)
+    if e164 is None:
+        raise click.ClickException(
+            f"{number!r} is not a phone number I can read; write it with its country code, "
+            "e.g. +86 400 812 3456 or +1 800 555 0123")
+    with open_store(store_url, data_dir) as store:
+        profile = store.number_profile(e164)
+    if profile is None:
+        raise click.ClickException(f"{e164} was never seen; crawl pages first or check the number")
+    if as_json:
+        print_json_lines([profile])
+        return
+    p = dataclasses.asdict(profile)
+    click.echo(f"{p['e164']}  ({p['number_type']})  network {p['network_id'] or '-'}")
+    click.echo(f"seen {p['sightings']} times on {p['pages']} pages, "
+               f"first {p['first_seen']}, last {p['last_seen']}")
+    for title, key in (("brands", "brands"), ("domains", "domains")):
+        items = ", ".join(f"{k} ({v})" for k, v in sorted(p[key].items(), key=lambda kv: -kv[1]))
+        click.echo(f"{title}: {items or '-'}")

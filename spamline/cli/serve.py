@@ -1,0 +1,31 @@
+"""`spamline serve`: the web app and JSON API over the data dir's store."""
+from __future__ import annotations
+
+import click
+
+from spamline.cli.common import data_dir_option, store_option
+from spamline.datadir import DataDir
+from spamline.store import StoreUnavailable
+
+
+@click.command()
+@data_dir_option
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> None:
+    """Serve the web UI and the JSON API (docs at /docs); sign in with a token from `spamline user add`."""
+    import uvicorn
+
+    from spamline.web import create_app
+    from spamline.web.auth import Users
+
+    try:
+        app = create_app(data_dir, store_url)
+    except (StoreUnavailable, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not Users.of(data_dir).list():
+        click.echo("no users yet: create one with `spamline user add NAME --role analyst` "
+                   "and sign in with the token it prints", err=True)
+    click.echo(f"serving {data_dir.root} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -1,0 +1,118 @@
+"""Run a Scrapy crawl in this process and summarize it (the library side of `spamline crawl`)."""
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
+
+from spamline.datadir import DataDir
+from spamline.model import stable_id
+
+FINISHED = "finished"
+
+
+@dataclass
+class CrawlOptions:
+    """What to crawl and how; every field maps to a Scrapy or SPAMLINE_* setting."""
+
+    urls: list[str]
+    data_dir: DataDir
+    store_url: str | None = None
+    job: str | None = None
+    allow_private: bool = False
+    host_map: dict[str, str] = field(default_factory=dict)
+    max_pages: int = 0  # 0: no limit
+    depth: int | None = None
+    obey_robots: bool = True
+    progress: bool = True
+    settings: dict[str, Any] = field(default_factory=dict)  # any further Scrapy settings
+    spider: str = "crawler.spiders.spam.SpamSpider"  # import path of the spider class
+    spider_args: dict[str, Any] = field(default_factory=dict)  # further spider arguments
+
+    @property
+    def job_name(self) -> str:
+        """The job name; by default derived from the seeds, so the same command resumes."""
+        return self.job or "crawl-" + stable_id(*sorted(self.urls))[:10]
+
+
+@dataclass
+class CrawlSummary:
+    """What a crawl did, read from Scrapy's stats."""
+
+    job: str
+    finish_reason: str
+    pages: int
+    pages_with_numbers: int
+    numbers: int
+    failed: int
+    seconds: float
+    seed_failures: dict[str, str]
+    log_file: str
+    resumable: bool
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def crawl_settings(opts: CrawlOptions) -> Settings:
+    """Project settings with the options applied."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    job = opts.job_name
+    values: dict[str, Any] = {
+        "SPAMLINE_DATA_DIR": str(opts.data_dir.root),
+        "SPAMLINE_STORE": opts.store_url,
+        "SPAMLINE_JOB": job,
+        "SPAMLINE_HOST_MAP": opts.host_map,
+        "SPAMLINE_ALLOW_PRIVATE": opts.allow_private,
+        "SPAMLINE_PROGRESS": opts.progress,
+        "JOBDIR": str(opts.data_dir.jobs / job / "state"),
+        "LOG_FILE": str(opts.data_dir.jobs / job / "crawl.log"),
+        "ROBOTSTXT_OBEY": opts.obey_robots,
+        "CLOSESPIDER_PAGECOUNT": opts.max_pages,
+    }
+    if opts.depth is not None:
+        values["DEPTH_LIMIT"] = opts.depth
+    values.update(opts.settings)
+    settings.setdict(values, priority="cmdline")
+    return settings
+
+
+def run_crawl(opts: CrawlOptions) -> CrawlSummary:
+    """Crawl the seeds to completion (or a limit) and return the summary.
+
+    Runs the Twisted reactor, so it can be called once per process. A crawl that
+    stops before it finishes keeps its state in the job folder; running the same
+    job again resumes it. A finished crawl clears that state so the next run
+    fetches everything afresh.
+    """
+    settings = crawl_settings(opts)
+    (opts.data_dir.jobs / opts.job_name).mkdir(parents=True, exist_ok=True)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(load_object(opts.spider))
+    started = time.monotonic()
+    process.crawl(crawler, start_urls=opts.urls, **opts.spider_args)
+    process.start()
+    stats = crawler.stats.get_stats()
+    reason = str(stats.get("finish_reason", "unknown"))
+    if reason == FINISHED:
+        shutil.rmtree(settings["JOBDIR"], ignore_errors=True)
+    prefix = "spamline/seed_failed/"
+    return CrawlSummary(
+        job=opts.job_name,
+        finish_reason=reason,
+        pages=int(stats.get("response_received_count", 0)),
+        pages_with_numbers=int(stats.get("spamline/pages_with_numbers", 0)),
+        numbers=int(stats.get("spamline/hits", 0)),
+        failed=int(stats.get("spamline/failed", 0)),
+        seconds=time.monotonic() - started,
+        seed_failures={k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
+        log_file=settings["LOG_FILE"],
+        resumable=reason != FINISHED,
+    )

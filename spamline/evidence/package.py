@@ -1,0 +1,283 @@
+"""Export captures as a WACZ 1.1.1 takedown package.
+
+Layout (https://specs.webrecorder.net/wacz/1.1.1/):
+
+    archive/data.warc.gz      the captures' records, byte for byte as archived
+                              (response or revisit + its original, request,
+                              screenshots as resource records), after a warcinfo
+    indexes/index.cdxj        CDXJ of archive/data.warc.gz (cdxj-indexer)
+    pages/pages.jsonl         one line per captured page (url, ts, title)
+    report/report.html        printable report per host
+    report/urls.csv           URLs for bulk takedown forms
+    datapackage.json          SHA-256 and size of every file above
+    datapackage-digest.json   SHA-256 of datapackage.json
+
+The report files sit in a folder because WACZ validators match resources by
+their last two path parts.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spamline import __version__
+from spamline.evidence import cdxj
+from spamline.evidence.records import (ArchivedRecord, RecordNotFound, parse_raw, raw_member_at,
+                                       read_raw, resolve_in)
+from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
+from spamline.evidence.screenshot import ScreenshotError, decode_body, find_browser, render_html
+from spamline.evidence.writer import Sha256WARCWriter
+from spamline.model import Capture, utc_now
+
+WACZ_VERSION = "1.1.1"
+WARC_NAME = "data.warc.gz"
+SOFTWARE = f"spamline {__version__}"
+SCREENSHOT_URI = "urn:spamline:screenshot:"
+
+
+class ExportError(RuntimeError):
+    """Nothing could be exported; the message says why and what to do."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    pages: int
+    records: int
+    screenshots: int = 0
+    skipped: list[str] = field(default_factory=list)  # captures left out, with the reason
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Page:
+    capture: Capture
+    record: ArchivedRecord  # response or revisit, as archived
+    payload_record: ArchivedRecord  # the record holding the payload (the original for a revisit)
+    ts: str
+
+
+class _PackageWarc:
+    """The package's WARC: copies of archived records plus new screenshot records."""
+
+    def __init__(self, path: Path, selection: str) -> None:
+        self.fh = open(path, "wb")
+        self.builder = Sha256WARCWriter(self.fh, gzip=True, warc_version="1.1")
+        self.copied: set[tuple[str, int]] = set()
+        self.records = 0
+        self.builder.write_record(self.builder.create_warcinfo_record(WARC_NAME, {
+            "software": SOFTWARE, "format": "WARC File Format 1.1",
+            "description": f"spamline evidence export: {selection}. Records after this one "
+                           "are byte-for-byte copies of the records archived at crawl time, "
+                           "except screenshot resource records made at export time."}))
+        self.records += 1
+
+    def copy(self, file: str, offset: int, raw: bytes) -> None:
+        if (file, offset) in self.copied:
+            return
+        self.copied.add((file, offset))
+        self.fh.write(raw)
+        self.records += 1
+
+    def add_screenshot(self, page: _Page, png: bytes) -> str:
+        refers = page.record
+        record = self.builder.create_warc_record(
+            SCREENSHOT_URI + refers.url, "resource", payload=io.BytesIO(png), length=len(png),
+            warc_content_type="image/png",
+            warc_headers_dict={"WARC-Refers-To": refers.record_id,
+                               "WARC-Refers-To-Target-URI": refers.url,
+                               "WARC-Refers-To-Date": refers.date})
+        self.builder.write_record(record)
+        self.records += 1
+        return record.rec_headers.get_header("WARC-Record-ID")
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def _read_with_request(warcs: Path, file: str, offset: int, length: int | None
+                       ) -> tuple[bytes, ArchivedRecord, bytes | None]:
+    """A record's raw bytes, parsed, and the raw request record written right after it."""
+    path = resolve_in(warcs, file)
+    raw = read_raw(path, offset, length) if length else raw_member_at(path, offset)
+    record = parse_raw(raw)
+    request = None
+    try:
+        nxt = raw_member_at(path, offset + len(raw))
+        parsed = parse_raw(nxt)
+        if (parsed.rec_type == "request"
+                and parsed.warc_headers.get_header("WARC-Concurrent-To") == record.record_id):
+            request = nxt
+    except RecordNotFound:
+        pass
+    return raw, record, request
+
+
+def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
+             skipped: list[str]) -> list[_Page]:
+    pages: list[_Page] = []
+    seen: set[tuple[str, int]] = set()
+    for cap in sorted(captures, key=lambda c: (c.url, c.captured_at)):
+        loc = cap.warc
+        if loc is None:
+            skipped.append(f"{cap.url} ({cap.captured_at}): no WARC location")
+            continue
+        if (loc.file, loc.offset) in seen:
+            continue
+        seen.add((loc.file, loc.offset))
+        try:
+            raw, record, request = _read_with_request(warcs, loc.file, loc.offset, loc.length)
+        except RecordNotFound as exc:
+            skipped.append(f"{cap.url} ({cap.captured_at}): {exc}")
+            continue
+        if record.record_id != loc.record_id:
+            skipped.append(f"{cap.url}: {loc.file}:{loc.offset} holds {record.record_id}, "
+                           f"not {loc.record_id}; the WARC folder does not match the store")
+            continue
+        payload_record = record
+        if record.rec_type == "revisit":
+            digest = record.warc_headers.get_header("WARC-Payload-Digest") or ""
+            original = cdxj.find_original(warcs, record.url, digest)
+            if original is None:
+                skipped.append(f"{cap.url}: revisit {record.record_id} refers to a response "
+                               "no longer in the WARC folder")
+                continue
+            o_raw, payload_record, o_request = _read_with_request(
+                warcs, original.filename, original.offset, original.length)
+            warc.copy(original.filename, original.offset, o_raw)
+            if o_request:
+                warc.copy(original.filename, original.offset + len(o_raw), o_request)
+        warc.copy(loc.file, loc.offset, raw)
+        if request:
+            warc.copy(loc.file, loc.offset + len(raw), request)
+        pages.append(_Page(cap, record, payload_record, record.date))
+    return pages
+
+
+def _screenshot(page: _Page, browser: str) -> bytes | None:
+    rec = page.payload_record
+    content_type = rec.header("Content-Type") or ""
+    if "html" not in content_type.lower() or not rec.payload:
+        return None
+    body = decode_body(rec.payload, rec.header("Content-Encoding"))
+    return render_html(body, content_type=content_type, browser=browser)
+
+
+def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str) -> ReportEntry:
+    cap, rec = page.capture, page.record
+    return ReportEntry(
+        url=cap.url, domain=cap.domain, warc_date=rec.date,
+        ip_address=rec.warc_headers.get_header("WARC-IP-Address") or cap.ip_address,
+        status=rec.status, brands=list(cap.brands),
+        hits=[hit_view(h, cap.text) for h in cap.hits],
+        numbers=sorted({h.e164 for h in cap.hits}),
+        payload_digest=rec.warc_headers.get_header("WARC-Payload-Digest") or "",
+        record_id=rec.record_id, record_type=rec.rec_type,
+        warc_file=f"archive/{WARC_NAME}",
+        refers_to=page.payload_record.record_id if rec.rec_type == "revisit" else "",
+        screenshot_png=screenshot, screenshot_id=screenshot_id)
+
+
+def _sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return "sha256:" + digest.hexdigest(), size
+
+
+def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selection: str,
+                   title: str | None = None, screenshots: bool = False,
+                   progress: Callable[[str], None] | None = None) -> ExportResult:
+    """Write a WACZ package of the captures' archived records, index, pages and report."""
+    say = progress or (lambda msg: None)
+    skipped: list[str] = []
+    notes: list[str] = []
+    created = utc_now()
+    title = title or f"spamline evidence: {selection}"
+    out = Path(out)
+    if out.suffix.lower() != ".wacz":
+        raise ExportError(f"{out} must end in .wacz")
+    with tempfile.TemporaryDirectory(prefix="spamline-export-") as tmp_dir:
+        tmp = Path(tmp_dir)
+        warc = _PackageWarc(tmp / WARC_NAME, selection)
+        try:
+            pages = _collect(captures, Path(warcs), warc, skipped)
+            if not pages:
+                reasons = "; ".join(skipped[:3]) or "the selection matched no captures"
+                raise ExportError(f"nothing to export for {selection}: {reasons}. "
+                                  "Check the selector, or crawl the pages first.")
+            shots: dict[int, tuple[bytes, str]] = {}
+            browser = find_browser() if screenshots else None
+            if screenshots and browser is None:
+                notes.append("screenshots skipped: no chromium found "
+                             "(install Debian's chromium package to get them)")
+            for i, page in enumerate(pages if browser else []):
+                try:
+                    png = _screenshot(page, browser)
+                except ScreenshotError as exc:
+                    notes.append(f"no screenshot of {page.capture.url}: {exc}")
+                    continue
+                if png:
+                    say(f"screenshot {page.capture.url}")
+                    shots[i] = (png, warc.add_screenshot(page, png))
+        finally:
+            warc.close()
+
+        cdxj.build_index([tmp / WARC_NAME], tmp / "index.cdxj")
+        entries = [_entry(p, *shots.get(i, (None, ""))) for i, p in enumerate(pages)]
+        members: dict[str, Path] = {f"archive/{WARC_NAME}": tmp / WARC_NAME,
+                                    "indexes/index.cdxj": tmp / "index.cdxj"}
+        (tmp / "pages.jsonl").write_text(_pages_jsonl(pages, title), encoding="utf-8")
+        members["pages/pages.jsonl"] = tmp / "pages.jsonl"
+        (tmp / "report.html").write_text(render_report(
+            entries, title=title, selection=selection, created=created, software=SOFTWARE,
+            warc_name=WARC_NAME, wacz_version=WACZ_VERSION), encoding="utf-8")
+        members["report/report.html"] = tmp / "report.html"
+        (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")
+        members["report/urls.csv"] = tmp / "urls.csv"
+
+        resources = []
+        for name, path in members.items():
+            digest, size = _sha256_file(path)
+            resources.append({"name": Path(name).name.lower(), "path": name,
+                              "hash": digest, "bytes": size})
+        package = {"profile": "data-package", "resources": resources, "title": title,
+                   "description": f"Takedown evidence for {selection}",
+                   "mainPageURL": pages[0].capture.url,
+                   "mainPageDate": pages[0].ts,
+                   "created": created, "wacz_version": WACZ_VERSION, "software": SOFTWARE}
+        package_bytes = json.dumps(package, indent=2).encode("utf-8")
+        digest_bytes = json.dumps({"path": "datapackage.json",
+                                   "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()},
+                                  indent=2).encode("utf-8")
+
+        partial = out.with_name(out.name + ".partial")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(partial, "w") as zf:
+            for name, path in members.items():
+                compress = zipfile.ZIP_STORED if name.startswith("archive/") else zipfile.ZIP_DEFLATED
+                zf.write(path, name, compress_type=compress)
+            zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr("datapackage-digest.json", digest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+        os.replace(partial, out)
+    return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes)
+
+
+def _pages_jsonl(pages: list[_Page], title: str) -> str:
+    lines = [{"format": "json-pages-1.0", "id": "pages", "title": title}]
+    for page in pages:
+        cap = page.capture
+        lines.append({"id": cap.capture_id, "url": cap.url, "ts": page.ts,
+                      "title": cap.title or cap.url, "status": page.record.status,
+                      "numbers": sorted({h.e164 for h in cap.hits})})
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)

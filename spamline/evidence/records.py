@@ -1,0 +1,125 @@
+"""Read one archived record by its location (file + offset), as a library call."""
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
+from spamline.model import WarcLocation
+
+
+class RecordNotFound(LookupError):
+    """No readable WARC record at the given location."""
+
+
+@dataclass
+class ArchivedRecord:
+    """A WARC record's headers, HTTP headers (if any) and payload bytes as stored."""
+
+    rec_type: str
+    warc_headers: StatusAndHeaders
+    http_headers: StatusAndHeaders | None
+    payload: bytes  # the HTTP entity as received (still content-encoded), or a resource's bytes
+
+    @property
+    def record_id(self) -> str:
+        return self.warc_headers.get_header("WARC-Record-ID") or ""
+
+    @property
+    def url(self) -> str:
+        return self.warc_headers.get_header("WARC-Target-URI") or ""
+
+    @property
+    def date(self) -> str:
+        return self.warc_headers.get_header("WARC-Date") or ""
+
+    @property
+    def status(self) -> int | None:
+        if self.http_headers is None or self.rec_type == "request":
+            return None
+        code = self.http_headers.get_statuscode()
+        return int(code) if code and code.isdigit() else None
+
+    def header(self, name: str) -> str | None:
+        """An HTTP header of the archived response."""
+        return self.http_headers.get_header(name) if self.http_headers else None
+
+
+def read_record_headers(path: Path, offset: int) -> StatusAndHeaders:
+    """Only the WARC headers of the record at offset (cheap: the payload is not read)."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh, check_digests=False):
+            return record.rec_headers
+    raise RecordNotFound(f"no WARC record at {path}:{offset}")
+
+
+def read_record(path: Path, offset: int) -> ArchivedRecord:
+    """The full record at offset in a (gzip) WARC file."""
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError as exc:
+        raise RecordNotFound(f"WARC file {path} is missing") from exc
+    with fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh, check_digests=False, no_record_parse=False):
+            return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
+                                  record.raw_stream.read())
+    raise RecordNotFound(f"no WARC record at {path}:{offset}")
+
+
+def read_raw(path: Path, offset: int, length: int) -> bytes:
+    """The stored bytes of one record (its gzip member), unchanged, for copying."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            data = fh.read(length)
+    except FileNotFoundError as exc:
+        raise RecordNotFound(f"WARC file {path} is missing") from exc
+    if len(data) != length:
+        raise RecordNotFound(f"{path} ends before {offset}+{length}; was it truncated?")
+    return data
+
+
+def raw_member_at(path: Path, offset: int, chunk: int = 1 << 16) -> bytes:
+    """The whole gzip member (one record) starting at offset, when its length is not known."""
+    decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    taken = bytearray()
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        while not decomp.eof:
+            data = fh.read(chunk)
+            if not data:
+                raise RecordNotFound(f"{path} ends inside the record at {offset}")
+            try:
+                decomp.decompress(data)
+            except zlib.error as exc:
+                raise RecordNotFound(f"no gzip record at {path}:{offset}: {exc}") from exc
+            taken += data
+    return bytes(taken[: len(taken) - len(decomp.unused_data)])
+
+
+def parse_raw(data: bytes) -> ArchivedRecord:
+    """Parse the bytes of one record as returned by read_raw."""
+    for record in ArchiveIterator(io.BytesIO(data), check_digests=False):
+        return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
+                              record.raw_stream.read())
+    raise RecordNotFound("no WARC record in the given bytes")
+
+
+def read_location(warcs: Path, location: WarcLocation) -> ArchivedRecord:
+    """The record a capture points at, from the data dir's warcs/ folder."""
+    return read_record(resolve_in(warcs, location.file), location.offset)
+
+
+def resolve_in(folder: Path, name: str) -> Path:
+    """folder/name, refusing names that escape the folder (../, absolute paths)."""
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if path != root and root not in path.parents:
+        raise RecordNotFound(f"WARC name {name!r} points outside {root}")
+    return path

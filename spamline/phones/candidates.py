@@ -1,0 +1,80 @@
+"""Find digit runs in folded text and split them into digit groups.
+
+A run is a stretch of digits (and look-alike letters inside digit groups) joined by
+at most four separator characters at a time. Which groups form a number is decided
+later, in `extract.py`; this module only finds and cuts, with one compiled regex.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spamline.phones.fold import IGNORABLE
+
+_SEP = r"[ \-./()" + IGNORABLE + r"]"
+RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(\s?)?[0-9](?:" + _SEP + r"{0,4}[0-9OoIl|])*+")
+_GROUP = re.compile(r"[0-9OoIl|]+")
+_LETTERS = str.maketrans("OoIl|", "00111")
+_ENUM_PUNCT = frozenset(".)")
+
+
+@dataclass(frozen=True)
+class Group:
+    """Consecutive digit-like characters: `digits` as ASCII, [start, end) in the text."""
+
+    digits: str
+    start: int
+    end: int
+    sep_after: str  # the separator characters up to the next group ("" for the last)
+    plus: bool  # the run starts with "+" right before this group
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of digit groups; a run never crosses a letter, newline or comma."""
+
+    start: int
+    groups: tuple[Group, ...]
+
+
+def _real_group(folded: str, s: int, e: int) -> bool:
+    """A digit group: at least one real digit, and not glued to a word."""
+    raw = folded[s:e]
+    if raw.isdigit():
+        return True
+    if not any(c.isdigit() for c in raw):
+        return False
+    before = folded[s - 1] if s else ""
+    after = folded[e] if e < len(folded) else ""
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
+
+
+def find_runs(folded: str) -> list[Run]:
+    """All runs of digit groups in `folded` (see fold.py), split where a group is not real."""
+    runs: list[Run] = []
+    for m in RUN.finditer(folded):
+        plus = m.group().startswith("+")
+        found = list(_GROUP.finditer(folded, m.start(), m.end()))
+        groups: list[Group] = []
+        for k, g in enumerate(found):
+            s, e = g.span()
+            if not _real_group(folded, s, e):
+                if groups:
+                    runs.append(Run(groups[0].start, tuple(groups)))
+                groups, plus = [], False
+                continue
+            nxt = found[k + 1].start() if k + 1 < len(found) else e
+            groups.append(Group(g.group().translate(_LETTERS), s, e, folded[e:nxt], plus and not groups))
+        if groups:
+            runs.append(Run(groups[0].start, tuple(groups)))
+    return runs
+
+
+def is_enumeration(run: Run, i: int, folded: str) -> bool:
+    """Group i looks like a list marker: "1." "2)" "(3)" before the number."""
+    g = run.groups[i]
+    if i + 1 >= len(run.groups) or len(g.digits) > 2 or g.digits.startswith("0"):
+        return False
+    if _ENUM_PUNCT & set(g.sep_after):
+        return True
+    return g.start > 0 and folded[g.start - 1] == "("

@@ -1,0 +1,73 @@
+"""Validate and classify one candidate number with phonenumbers (results cached)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, shortnumberinfo
+from phonenumbers.phonenumber import CountryCodeSource
+
+TYPE_NAMES = {
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+}
+_LANDLINE = frozenset({"fixed_line", "fixed_line_or_mobile"})
+
+
+@dataclass(frozen=True)
+class Number:
+    """A parsed candidate: E.164, type, the number's region, and whether it is valid."""
+
+    e164: str
+    type: str
+    region: str
+    valid: bool
+
+
+def _e164(n: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=65536)
+def classify(number: str, region: str) -> Number | None:
+    """Parse `number` ("+..." or national digits, possibly with letters) for `region`.
+
+    Returns None when it is not even a possible number. A landline written without
+    its trunk prefix ("2165521234" in China) is not valid: such digit strings are
+    far more often ids and dates than phone numbers.
+    """
+    try:
+        n = phonenumbers.parse(number, None if number.startswith("+") else region, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(n):
+        return None
+    kind = TYPE_NAMES.get(phonenumbers.number_type(n), "unknown")
+    valid = phonenumbers.is_valid_number(n)
+    if valid and kind in _LANDLINE and n.country_code_source == CountryCodeSource.FROM_DEFAULT_COUNTRY:
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        digits = phonenumbers.normalize_digits_only(number)
+        if meta is not None and meta.national_prefix == "0" and not digits.startswith("0"):
+            valid = False
+    return Number(_e164(n), kind, phonenumbers.region_code_for_number(n) or region, valid)
+
+
+@lru_cache(maxsize=16384)
+def classify_short(digits: str, region: str) -> Number | None:
+    """A valid short code for `region` (95588, 10086, 12315), else None."""
+    try:
+        n = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not shortnumberinfo.is_valid_short_number_for_region(n, region):
+        return None
+    return Number(_e164(n), "short_code", region, True)

@@ -1,0 +1,75 @@
+"""A fetched document: decode it, read its text, find its numbers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spamline.model import PhoneHit
+from spamline.phones.decode import decode_body
+from spamline.phones.extract import ATTEMPT_BUDGET, Budget, find_hits
+from spamline.phones.htmltext import html_text
+from spamline.phones.region import DEFAULT_REGION, infer_regions
+from spamline.phones.textmap import TextMap
+
+_HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.I)
+_BLANKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+@dataclass
+class Document:
+    """A decoded document, its readable text and the numbers in it."""
+
+    source: str  # the decoded document (HTML source for HTML); hits index into it
+    encoding: str  # "" when the body was given as text
+    title: str = ""
+    text: str = ""  # visible text, for full-text search
+    hits: list[PhoneHit] = field(default_factory=list)
+    region: str = DEFAULT_REGION  # the default region numbers were read with
+
+
+def is_html(source: str, content_type: str | None) -> bool:
+    """HTML by content type, or by its first bytes when there is none."""
+    if content_type:
+        ct = content_type.lower()
+        if "html" in ct or "xml" in ct:
+            return True
+        if ct.startswith("text/"):
+            return False
+    return bool(_HTML_SNIFF.match(source[:1024]))
+
+
+def extract_text(text: str, region: str | None = None, include_possible: bool = False) -> list[PhoneHit]:
+    """Numbers in a plain text; offsets index into `text`."""
+    return find_hits(TextMap.identity(text), text, _regions(region, text), include_possible)
+
+
+def extract_document(body: bytes | str, content_type: str | None = None, url: str | None = None,
+                     region: str | None = None, include_possible: bool = False) -> Document:
+    """Decode `body`, take its visible text and attributes, and find every number in it."""
+    if isinstance(body, bytes):
+        source, encoding = decode_body(body, content_type)
+    else:
+        source, encoding = body, ""
+    if not is_html(source, content_type):
+        regions = _regions(region, source, url, encoding)
+        hits = find_hits(TextMap.identity(source), source, regions, include_possible)
+        return Document(source, encoding, "", _readable(source), hits, regions[0])
+    parts = html_text(source)
+    text = parts.visible.text
+    regions = _regions(region, text, url, encoding)
+    budget = Budget(ATTEMPT_BUDGET)
+    hits = find_hits(parts.visible, source, regions, include_possible, budget)
+    for tm in parts.others.values():
+        hits.extend(find_hits(tm, source, regions, include_possible, budget))
+    hits.sort(key=lambda h: (h.start, h.end))
+    return Document(source, encoding, parts.title, _readable(text), hits, regions[0])
+
+
+def _regions(region: str | None, text: str, url: str | None = None, encoding: str = "") -> tuple[str, ...]:
+    """The caller's region, or the ones guessed from the document."""
+    return (region.upper(),) if region else infer_regions(text, url, encoding)
+
+
+def _readable(text: str) -> str:
+    return _LINES.sub("\n", _BLANKS.sub(" ", text)).strip()

@@ -1,0 +1,191 @@
+"""Find phone numbers in a text: runs of digit groups -> the longest valid numbers."""
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+
+import phonenumbers
+
+from spamline.model import PhoneHit
+from spamline.phones.candidates import Group, Run, find_runs, is_enumeration
+from spamline.phones.classify import Number, classify, classify_short
+from spamline.phones.fold import fold
+from spamline.phones.textmap import TextMap
+
+MIN_DIGITS, MAX_DIGITS = 7, 17
+MAX_GROUPS = 13  # "+ 8 6 4 0 0 8 1 2 3 4 5 6": digits spaced one by one
+ATTEMPT_BUDGET = 50_000  # candidate parses per call; garbage input stops here
+CONTEXT_CHARS = 40
+
+_SERVICE = re.compile(
+    r"(?:热线|电话|客服|服务|拨打|致电|咨询|联系|专线|号码|熱線|電話|專線|撥打|諮詢|聯繫|聯絡|號碼|"
+    r"hotline|call|tel|phone|dial|helpline)[^0-9\n]{0,6}$", re.I)
+_NEGATIVE = re.compile(
+    r"(?:QQ|Q号|扣扣|订单|單號|单号|编号|編號|运单|快递|ISBN|型号|型號|货号|貨號|SKU|order|身份证|邮编|郵編|"
+    r"邮政编码|价格|售价|價格|¥|￥|\$|€|£|发票|账号|帐号|帳號|卡号|序列号|批号|备案|ICP|工号|item|model|"
+    r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03])[\s:：#号.]*$", re.I)
+_VANITY = re.compile(
+    r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
+    r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
+_WS = re.compile(r"\s+")
+_NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+
+class Budget:
+    """Counts candidate parses so garbage input cannot run for long."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+
+    def spend(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
+
+
+def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possible: bool = False,
+              budget: Budget | None = None) -> list[PhoneHit]:
+    """Every number in `tm.text`, with offsets into `source` through `tm`.
+
+    National-format numbers are read in `regions[0]`, then the others in order.
+    """
+    text = tm.text
+    folded = fold(text)
+    budget = budget or Budget(ATTEMPT_BUDGET)
+    spans: list[tuple[int, int, Number]] = []
+    vanity = _vanity(folded)
+    for run in find_runs(folded):
+        if budget.left <= 0:
+            break
+        if _NEGATIVE.search(folded, max(0, run.start - 16), _prefix_start(folded, run)):
+            continue
+        spans.extend(_numbers_in_run(run, folded, text, regions, include_possible, budget))
+    if vanity:
+        spans = [s for s in spans if not any(s[0] < v[1] and v[0] < s[1] for v in vanity)] + vanity
+        spans.sort(key=lambda s: s[0])
+    hits = []
+    for s, e, number in spans:
+        ss, se = tm.source_span(s, e)
+        hits.append(PhoneHit(e164=number.e164, raw=source[ss:se], start=ss, end=se, type=number.type,
+                             context=_context(text, s, e), source=tm.kind, region=number.region))
+    return hits
+
+
+def _prefix_start(folded: str, run: Run) -> int:
+    """Where the run really starts: its "+" or "(" before the first group."""
+    s = run.start
+    while s > 0 and folded[s - 1] in "+( " and run.start - s < 3:
+        s -= 1
+    while s < run.start and folded[s] not in "+(":
+        s += 1
+    return s
+
+
+def _number_start(folded: str, run: Run, i: int, j: int) -> int:
+    """The number's first character: its "+", an opening parenthesis that it closes, or a digit."""
+    g = run.groups[i]
+    if g.plus:
+        return _prefix_start(folded, run)
+    closes = any(")" in h.sep_after for h in run.groups[i:j])
+    if closes and g.start > 0 and folded[g.start - 1] == "(":
+        return g.start - 1
+    return g.start
+
+
+def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], include_possible: bool,
+                    budget: Budget) -> list[tuple[int, int, Number]]:
+    """Cut a run into numbers: from each group, the longest valid number that starts there."""
+    groups = run.groups
+    ends = list(accumulate(len(g.digits) for g in groups))
+
+    def digits_between(i: int, j: int) -> int:
+        return ends[j] - (ends[i - 1] if i else 0)
+
+    def longest(i: int) -> tuple[int, Number] | None:
+        possible = None
+        for j in range(min(len(groups) - 1, i + MAX_GROUPS - 1), i - 1, -1):
+            count = digits_between(i, j)
+            if count > MAX_DIGITS:
+                continue
+            if count < MIN_DIGITS or not budget.spend():
+                break
+            digits = "".join(g.digits for g in groups[i:j + 1])
+            if groups[i].plus:
+                number = classify("+" + digits, regions[0])
+            else:
+                number = _classify_national(digits, _nanp_first(groups[i:j + 1], folded, regions))
+            if number is None:
+                continue
+            if number.valid:
+                return j, number
+            if include_possible and possible is None:
+                possible = (j, number)
+        return possible
+
+    found: list[tuple[int, int, Number]] = []
+    i = 0
+    while i < len(groups):
+        best = longest(i)
+        if is_enumeration(run, i, folded):
+            skipped = longest(i + 1)
+            if skipped and skipped[1].valid and not (best and best[1].e164 == skipped[1].e164):
+                best, i = skipped, i + 1
+        if best is None and i == 0 and len(groups) <= 2:
+            best = _short_code(run, folded, text, regions[0])
+        if best is None:
+            i += 1
+            continue
+        j, number = best
+        start = _number_start(folded, run, i, j)
+        found.append((start, groups[j].end, number))
+        i = j + 1
+    return found
+
+
+def _classify_national(digits: str, regions: tuple[str, ...]) -> Number | None:
+    """The first valid reading of national digits among `regions`, else the first possible one."""
+    possible = None
+    for region in regions:
+        number = classify(digits, region)
+        if number is not None and number.valid:
+            return number
+        possible = possible or number
+    return possible
+
+
+def _nanp_first(groups: tuple[Group, ...], folded: str, regions: tuple[str, ...]) -> tuple[str, ...]:
+    """Put US first for North American layouts: 1-800-555-1234 and (888) 555-1234."""
+    if regions[0] == "US":
+        return regions
+    sizes = [len(g.digits) for g in groups]
+    nanp = (sizes == [1, 3, 3, 4] and groups[0].digits == "1") or (
+        sizes == [3, 3, 4] and groups[0].digits in _NANP_TOLL_FREE and folded[groups[0].start - 1:groups[0].start] == "(")
+    return ("US", *regions) if nanp else regions
+
+
+def _short_code(run: Run, folded: str, text: str, region: str) -> tuple[int, Number] | None:
+    digits = "".join(g.digits for g in run.groups)
+    if not 5 <= len(digits) <= 6 or not _SERVICE.search(folded, max(0, run.start - 16), run.start):
+        return None
+    if not any(c.isdigit() for c in text[run.start:run.groups[-1].end]):
+        return None  # short codes spelled in Chinese numerals are too ambiguous
+    number = classify_short(digits, region)
+    return (len(run.groups) - 1, number) if number else None
+
+
+def _vanity(folded: str) -> list[tuple[int, int, Number]]:
+    found = []
+    for m in _VANITY.finditer(folded):
+        prefix, word = m.group("prefix"), m.group("word")
+        if sum(c.isalpha() for c in word) < 2:
+            continue
+        dialable = phonenumbers.convert_alpha_characters_in_number(prefix.replace("O", "0") + word)
+        number = classify(dialable, "US")
+        if number and number.valid:
+            found.append((m.start(), m.end(), number))
+    return found
+
+
+def _context(text: str, start: int, end: int) -> str:
+    before = _WS.sub(" ", text[max(0, start - CONTEXT_CHARS):start]).lstrip()
+    after = _WS.sub(" ", text[end:end + CONTEXT_CHARS]).rstrip()
+    return f"{before}{_WS.sub(' ', text[start:end])}{after}"

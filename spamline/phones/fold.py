@@ -1,0 +1,56 @@
+"""Character folding that keeps offsets: one character in, one character out.
+
+The scanner runs on the folded text; because folding never changes the length,
+an offset in the folded text is the same offset in the original.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+CJK_NUMERALS = "零〇一二三四五六七八九幺洞"
+BREAK = "#"  # stands for enumeration markers (①, ⑴, ⒈): they never join a number
+IGNORABLE = "\u200b"  # zero-width and soft-hyphen characters all fold to this one
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x80, 0x20000):
+        ch = chr(cp)
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            table[cp] = str(digit)
+        elif unicodedata.digit(ch, None) is not None or unicodedata.numeric(ch, None) is not None:
+            # circled, parenthesized and full-stop digits (①, ⑴, ⒈, ❶) are enumeration
+            # markers; other numeric characters (½, Ⅻ, CJK numerals) are handled below.
+            if unicodedata.category(ch) == "No":
+                table[cp] = BREAK
+    for value, ch in enumerate("零一二三四五六七八九"):
+        table[ord(ch)] = str(value)
+    table[ord("〇")] = "0"
+    table[ord("幺")] = "1"
+    table[ord("洞")] = "0"
+    for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u2043":
+        table[ord(ch)] = "-"
+    for ch in "\uff0e\u3002\u00b7\u30fb\u2024\uff65":
+        table[ord(ch)] = "."
+    for ch in "\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f":
+        table[ord(ch)] = " "
+    for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e":
+        table[ord(ch)] = IGNORABLE
+    table[ord("\t")] = " "
+    for src, dst in {"\uff08": "(", "\uff09": ")", "\uff0f": "/", "\uff0b": "+", "\u2795": "+",
+                     "\u041e": "O", "\u043e": "o", "\u039f": "O", "\u03bf": "o", "\uff2f": "O",
+                     "\uff4f": "o", "\uff4c": "l", "\uff29": "I", "\u0406": "I", "\u0399": "I",
+                     "\u04c0": "l", "\u01c0": "l", "\uff5c": "|"}.items():
+        table[ord(src)] = dst
+    return table
+
+
+TABLE = _build_table()
+
+
+def fold(text: str) -> str:
+    """Fold digits, numerals, separators and look-alike letters; same length as `text`."""
+    if text.isascii():
+        return text.replace("\t", " ")
+    return text.translate(TABLE)

@@ -1,0 +1,69 @@
+"""Guess the default region of a document: explicit +CC, script, TLD, else CN."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+DEFAULT_REGION = "CN"
+_PLUS_CC = re.compile(r"(?:\+|＋)\s?([1-9]\d{0,2})(?=[\s\-.(]*\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"\b[A-Za-z]{2,}\b")
+# characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
+_TRADITIONAL = set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")
+_SIMPLIFIED = set("电话号码与这们个来时会为对说国发务专线联络请拨门问题维修务总购买卖点标准开关体应该学机车书东陆后气区买实经营业单价览处网页湾传")
+_TLD_REGION = {"uk": "GB"}
+_ENGLISH_REGIONS = ("US", "GB", "AU", "IN", "CN")
+_CHINESE_TLDS = frozenset({"TW", "HK", "MO", "SG", "MY"})
+
+
+def infer_regions(text: str, url: str | None = None, encoding: str = "") -> tuple[str, ...]:
+    """The regions to read national-format numbers in `text` with, in order of preference.
+
+    One region when the page says it (+CC, Chinese script, TLD); for English text with no
+    other hint, the English-speaking regions whose toll-free formats spam pages use, then CN.
+    """
+    explicit = _explicit_region(text)
+    if explicit:
+        return (explicit,)
+    sample = text[:200_000]
+    cjk = len(_CJK.findall(sample))
+    tld = _tld_region(url)
+    if cjk >= 3:
+        return (tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding),)
+    if tld:
+        return (tld,)
+    if len(_LATIN.findall(sample)) >= 2:
+        return _ENGLISH_REGIONS
+    return (DEFAULT_REGION,)
+
+
+def _explicit_region(text: str) -> str | None:
+    counts: Counter[str] = Counter()
+    for m in _PLUS_CC.finditer(text[:200_000]):
+        cc = m.group(1)
+        for size in (1, 2, 3):
+            region = phonenumbers.region_code_for_country_code(int(cc[:size]))
+            if region != "ZZ":
+                counts[region] += 1
+                break
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _chinese_region(sample: str, encoding: str) -> str:
+    trad = sum(1 for c in sample if c in _TRADITIONAL)
+    simp = sum(1 for c in sample if c in _SIMPLIFIED)
+    if trad > simp or encoding.lower().startswith("big5"):
+        return "HK" if sample.count("香港") > sample.count("台") + sample.count("臺") else "TW"
+    return DEFAULT_REGION
+
+
+def _tld_region(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").rstrip(".")
+    tld = host.rsplit(".", 1)[-1].lower()
+    region = _TLD_REGION.get(tld, tld.upper())
+    return region if len(tld) == 2 and region in phonenumbers.SUPPORTED_REGIONS else None

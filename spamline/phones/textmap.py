@@ -1,0 +1,63 @@
+"""Text assembled from pieces of a source document, with offsets back into the source."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TextMap:
+    """A text whose every character knows the source span it came from.
+
+    Pieces are either literal (each text character is one source character) or
+    replaced (the piece's text stands for a whole source span, e.g. `&#52;` or a tag).
+    """
+
+    kind: str = "text"  # the PhoneHit.source of numbers found here
+    _parts: list[str] = field(default_factory=list)
+    _tstart: list[int] = field(default_factory=list)
+    _sstart: list[int] = field(default_factory=list)
+    _send: list[int] = field(default_factory=list)
+    _literal: list[bool] = field(default_factory=list)
+    _length: int = 0
+    _text: str | None = None
+
+    def add_literal(self, text: str, source_start: int) -> None:
+        """Append `text`, which stands at `source_start` character for character."""
+        if text:
+            self._add(text, source_start, source_start + len(text), True)
+
+    def add_replaced(self, text: str, source_start: int, source_end: int) -> None:
+        """Append `text` standing for the whole source span [source_start, source_end)."""
+        if text:
+            self._add(text, source_start, source_end, False)
+
+    def _add(self, text: str, sstart: int, send: int, literal: bool) -> None:
+        self._parts.append(text)
+        self._tstart.append(self._length)
+        self._sstart.append(sstart)
+        self._send.append(send)
+        self._literal.append(literal)
+        self._length += len(text)
+        self._text = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(self._parts)
+        return self._text
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span covering text[start:end] (end > start)."""
+        i = bisect_right(self._tstart, start) - 1
+        j = bisect_right(self._tstart, end - 1) - 1
+        s = self._sstart[i] + (start - self._tstart[i]) if self._literal[i] else self._sstart[i]
+        e = self._sstart[j] + (end - self._tstart[j]) if self._literal[j] else self._send[j]
+        return s, e
+
+    @classmethod
+    def identity(cls, text: str, kind: str = "text") -> "TextMap":
+        """A map of a plain text onto itself."""
+        m = cls(kind)
+        m.add_literal(text, 0)
+        return m

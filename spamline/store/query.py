@@ -1,0 +1,52 @@
+"""Query rules shared by every backend: ids, number queries, date bounds, brand names."""
+from __future__ import annotations
+
+from spamline.model import Brand, stable_id
+
+try:
+    from spamline.phones import normalize_number
+except ImportError:  # spamline.phones is being written in parallel; remove once it lands
+    import re
+
+    def normalize_number(s: str, region: str | None = None) -> str | None:
+        digits = re.sub(r"[\s().-]", "", s)
+        return digits if re.fullmatch(r"\+[1-9]\d{6,14}", digits) else None
+
+
+def int_id(hex_id: str) -> int:
+    """A positive 63-bit integer from a hex stable id (SQLite rowids, ES tie-break sort key)."""
+    return int(hex_id[:16], 16) >> 1
+
+
+def page_id(url: str) -> int:
+    """The integer id of a page, derived from its URL."""
+    return int_id(stable_id(url))
+
+
+def as_number(query: str) -> str | None:
+    """The E.164 form of a query typed as a phone number, else None."""
+    query = query.strip()
+    if not query or not any(ch.isdigit() for ch in query):
+        return None
+    return normalize_number(query)
+
+
+def lower_bound(when: str | None) -> str | None:
+    """An inclusive lower time bound; a bare date means the start of that day."""
+    return f"{when}T00:00:00Z" if when and len(when) == 10 else when
+
+
+def upper_bound(when: str | None) -> str | None:
+    """An inclusive upper time bound; a bare date means the end of that day."""
+    return f"{when}T23:59:59Z" if when and len(when) == 10 else when
+
+
+def brand_names(brand: Brand) -> list[str]:
+    """A brand's name and aliases, lower-cased, without duplicates."""
+    return list(dict.fromkeys(n.lower() for n in [brand.name, *brand.aliases] if n))
+
+
+def find_brand(registry: list[Brand], name: str) -> Brand | None:
+    """The registered brand whose name or an alias equals `name` (case-insensitive)."""
+    key = name.strip().lower()
+    return next((b for b in registry if key in brand_names(b)), None)

@@ -1,0 +1,429 @@
+"""The default store: one SQLite file (WAL) with trigram full-text search."""
+from __future__ import annotations
+
+import heapq
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from spamline.model import (
+    Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation, domain_of,
+    sightings_of,
+)
+from spamline.store import schema
+from spamline.store.base import SearchFilters, Store, StoreUnavailable
+from spamline.store.query import (
+    as_number, brand_names, find_brand, int_id, lower_bound, page_id, upper_bound,
+)
+
+CHUNK = 500  # host parameters per IN (...) list
+
+SIGHTING_COLUMNS = """
+    s.id, s.e164, s.number_type, s.raw, s.start, s."end", s.context, p.url, s.domain,
+    s.brands, s.captured_at, c.capture_id, c.warc_file, c.warc_offset, c.warc_length,
+    c.warc_record_id, s.source, n.network_id
+"""
+SIGHTING_JOINS = """
+    JOIN captures c ON c.id = s.capture
+    JOIN pages p ON p.id = s.page
+    LEFT JOIN numbers n ON n.e164 = s.e164
+"""
+CAPTURE_COLUMNS = """
+    c.id, c.url, c.status, c.captured_at, c.content_type, c.encoding, c.ip_address, c.title,
+    c.job, c.brands, c.features, c.warc_file, c.warc_offset, c.warc_length, c.warc_record_id,
+    c.warc_payload_digest
+"""
+
+
+class SQLiteStore(Store):
+    """Pages, captures and sightings in one SQLite file; safe for several processes."""
+
+    def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(self.conn)
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot open the SQLite store {self.path}: {exc}. Check that the file and its "
+                "folder are writable and that no other program holds a write lock on it."
+            ) from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- writes -----------------------------------------------------------
+    def add_captures(self, captures: Sequence[Capture]) -> None:
+        try:
+            with self._transaction() as conn:
+                self._insert(conn, captures)
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"SQLite store {self.path} refused the batch: {exc}") from exc
+
+    def _insert(self, conn: sqlite3.Connection, captures: Sequence[Capture]) -> None:
+        batch = {int_id(c.capture_id): c for c in captures}
+        known = set(_select_in(conn, "SELECT id FROM captures WHERE id IN ({})", list(batch)))
+        new = [(cid, c) for cid, c in batch.items() if cid not in known]
+        if not new:
+            return
+        pages: dict[int, list] = {}
+        for _, c in sorted(new, key=lambda item: item[1].captured_at):
+            pid = page_id(c.url)
+            row = pages.get(pid)
+            if row is None:
+                pages[pid] = [pid, c.url, c.domain, c.title, c.captured_at, c.captured_at]
+            else:
+                row[3], row[5] = c.title, c.captured_at
+        conn.executemany(
+            """INSERT INTO pages(id, url, domain, title, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET
+                 title = CASE WHEN excluded.last_seen >= last_seen THEN excluded.title ELSE title END,
+                 first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen)""",
+            pages.values(),
+        )
+        conn.executemany(
+            """INSERT INTO captures(id, capture_id, page, url, status, captured_at, content_type,
+               encoding, ip_address, title, job, brands, features, warc_file, warc_offset,
+               warc_length, warc_record_id, warc_payload_digest)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (_capture_row(cid, c) for cid, c in new),
+        )
+        conn.executemany(
+            "INSERT INTO capture_text(rowid, title, text) VALUES (?, ?, ?)",
+            ((cid, c.title, c.text) for cid, c in new),
+        )
+        sightings, brand_rows = [], []
+        numbers: dict[str, list[str]] = {}
+        domains: dict[str, list[str]] = {}
+        for cid, c in new:
+            brands = json.dumps(c.brands, ensure_ascii=False)
+            lowered = {b.lower() for b in c.brands if b}
+            for s, hit in zip(sightings_of(c), c.hits):
+                sid = int_id(s.sighting_id)
+                sightings.append((sid, cid, page_id(c.url), s.e164, s.number_type, s.raw, s.start,
+                                  s.end, s.context, s.source, hit.region, s.domain, brands,
+                                  s.captured_at))
+                brand_rows.extend((b, s.captured_at, sid) for b in lowered)
+                _widen(numbers, s.e164, s.captured_at, s.number_type)
+            _widen(domains, c.domain, c.captured_at)
+        conn.executemany(
+            """INSERT OR IGNORE INTO sightings(id, capture, page, e164, number_type, raw, start,
+               "end", context, source, region, domain, brands, captured_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            sightings,
+        )
+        conn.executemany("INSERT OR IGNORE INTO sighting_brands VALUES (?, ?, ?)", brand_rows)
+        conn.executemany(
+            """INSERT INTO numbers(e164, first_seen, last_seen, number_type) VALUES (?, ?, ?, ?)
+               ON CONFLICT(e164) DO UPDATE SET
+                 first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen),
+                 number_type = CASE WHEN number_type = 'unknown' THEN excluded.number_type
+                                    ELSE number_type END""",
+            ((e164, *span) for e164, span in numbers.items()),
+        )
+        conn.executemany(
+            """INSERT INTO domains(domain, first_seen, last_seen) VALUES (?, ?, ?)
+               ON CONFLICT(domain) DO UPDATE SET
+                 first_seen = min(first_seen, excluded.first_seen),
+                 last_seen = max(last_seen, excluded.last_seen)""",
+            ((domain, *span) for domain, span in domains.items()),
+        )
+
+    def add_brand(self, brand: Brand) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                """INSERT INTO brands(name, aliases, official) VALUES (?, ?, ?)
+                   ON CONFLICT(name) DO UPDATE SET name = excluded.name,
+                     aliases = excluded.aliases, official = excluded.official""",
+                (brand.name, json.dumps(brand.aliases, ensure_ascii=False),
+                 json.dumps(brand.official)),
+            )
+
+    def save_networks(self, networks: Sequence[Network]) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM networks")
+            conn.execute("UPDATE numbers SET network_id = NULL WHERE network_id IS NOT NULL")
+            conn.executemany(
+                "INSERT INTO networks(network_id, size, pages, doc) VALUES (?, ?, ?, ?)",
+                ((n.network_id, len(n.numbers), n.pages, json.dumps(asdict(n), ensure_ascii=False))
+                 for n in networks),
+            )
+            conn.executemany(
+                "UPDATE numbers SET network_id = ? WHERE e164 = ?",
+                ((n.network_id, e164) for n in networks for e164 in n.numbers),
+            )
+
+    # --- reads ------------------------------------------------------------
+    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 100,
+               offset: int = 0) -> list[Sighting]:
+        query = query.strip()
+        where, params = self._filters(filters or SearchFilters())
+        if e164 := as_number(query):
+            return self._sightings("s.e164 = ?", [e164], where, params, limit, offset)
+        if names := self._brand_query(query):
+            return self._by_brands(names, where, params, limit, offset)
+        domain = domain_of(query) if "://" in query else query.lower()
+        if self.conn.execute("SELECT 1 FROM domains WHERE domain = ?", [domain]).fetchone():
+            return self._sightings("s.domain = ?", [domain], where, params, limit, offset)
+        if not query:
+            return []
+        sql, text_params = _text_match(query)
+        return self._sightings(f"s.capture IN ({sql})", text_params, where, params, limit, offset)
+
+    def _brand_query(self, query: str) -> list[str] | None:
+        """The lower-cased names to search when the query is a brand, else None."""
+        if brand := find_brand(self.brands(), query):
+            return brand_names(brand)
+        key = query.lower()
+        found = self.conn.execute("SELECT 1 FROM sighting_brands WHERE brand = ? LIMIT 1", [key])
+        return [key] if key and found.fetchone() else None
+
+    def _names(self, brand: str) -> list[str]:
+        registered = find_brand(self.brands(), brand)
+        return brand_names(registered) if registered else [brand.strip().lower()]
+
+    def _filters(self, f: SearchFilters) -> tuple[list[str], list[object]]:
+        where: list[str] = []
+        params: list[object] = []
+        if f.since:
+            where.append("s.captured_at >= ?")
+            params.append(lower_bound(f.since))
+        if f.until:
+            where.append("s.captured_at <= ?")
+            params.append(upper_bound(f.until))
+        if f.number_type:
+            where.append("s.number_type = ?")
+            params.append(f.number_type)
+        if f.domain:
+            where.append("s.domain = ?")
+            params.append(f.domain.lower())
+        if f.brand:
+            names = self._names(f.brand)
+            where.append(f"s.id IN (SELECT sighting FROM sighting_brands WHERE brand IN "
+                         f"({', '.join('?' * len(names))}))")
+            params.extend(names)
+        if f.network_id:
+            where.append("s.e164 IN (SELECT e164 FROM numbers WHERE network_id = ?)")
+            params.append(f.network_id)
+        return where, params
+
+    def _sightings(self, cond: str, cond_params: list[object], where: list[str],
+                   params: list[object], limit: int, offset: int) -> list[Sighting]:
+        sql = (f"SELECT {SIGHTING_COLUMNS} FROM sightings s {SIGHTING_JOINS} "
+               f"WHERE {' AND '.join([cond, *where])} "
+               "ORDER BY s.captured_at DESC, s.id DESC LIMIT ? OFFSET ?")
+        rows = self.conn.execute(sql, [*cond_params, *params, limit, offset])
+        return [_sighting(row) for row in rows]
+
+    def _by_brands(self, names: list[str], where: list[str], params: list[object], limit: int,
+                   offset: int, exclude: Iterable[str] = ()) -> list[Sighting]:
+        """Newest-first sightings on pages claiming any of `names`: one index walk per name,
+        merged."""
+        excluded = list(exclude)
+        extra = list(where)
+        if excluded:
+            extra.append(f"s.e164 NOT IN ({', '.join('?' * len(excluded))})")
+        sql = (f"SELECT {SIGHTING_COLUMNS} FROM sighting_brands b "
+               f"JOIN sightings s ON s.id = b.sighting {SIGHTING_JOINS} "
+               f"WHERE {' AND '.join(['b.brand = ?', *extra])} "
+               "ORDER BY b.captured_at DESC, b.sighting DESC LIMIT ?")
+        runs = [self.conn.execute(sql, [name, *params, *excluded, offset + limit]).fetchall()
+                for name in names]
+        merged = heapq.merge(*runs, key=lambda r: (r[10], r[0]), reverse=True)
+        seen: set[int] = set()
+        out = []
+        for row in merged:
+            if row[0] not in seen:
+                seen.add(row[0])
+                out.append(row)
+        return [_sighting(row) for row in out[offset:offset + limit]]
+
+    def number_profile(self, e164: str) -> NumberProfile | None:
+        e164 = as_number(e164) or e164
+        row = self.conn.execute(
+            "SELECT number_type, first_seen, last_seen, network_id FROM numbers WHERE e164 = ?",
+            [e164]).fetchone()
+        if row is None:
+            return None
+        brands: dict[str, set[int]] = defaultdict(set)
+        domains: dict[str, set[int]] = defaultdict(set)
+        pages, count = set(), 0
+        for page, domain, claimed in self.conn.execute(
+                "SELECT page, domain, brands FROM sightings WHERE e164 = ?", [e164]):
+            count += 1
+            pages.add(page)
+            domains[domain].add(page)
+            for brand in json.loads(claimed):
+                brands[brand].add(page)
+        return NumberProfile(
+            e164=e164, number_type=row[0], first_seen=row[1], last_seen=row[2], sightings=count,
+            pages=len(pages), brands=_ranked(brands), domains=_ranked(domains), network_id=row[3],
+        )
+
+    def captures(self, *, number: str | None = None, brand: str | None = None,
+                 domain: str | None = None, network_id: str | None = None,
+                 url: str | None = None) -> list[Capture]:
+        where: list[str] = []
+        params: list[object] = []
+        if number:
+            where.append("c.id IN (SELECT capture FROM sightings WHERE e164 = ?)")
+            params.append(as_number(number) or number)
+        if brand:
+            names = self._names(brand)
+            where.append(f"EXISTS (SELECT 1 FROM json_each(c.brands) j WHERE lower(j.value) IN "
+                         f"({', '.join('?' * len(names))}))")
+            params.extend(names)
+        if domain:
+            where.append("c.page IN (SELECT id FROM pages WHERE domain = ?)")
+            params.append(domain.lower())
+        if network_id:
+            where.append("c.id IN (SELECT s.capture FROM sightings s JOIN numbers n "
+                         "ON n.e164 = s.e164 WHERE n.network_id = ?)")
+            params.append(network_id)
+        if url:
+            where.append("c.page = ?")
+            params.append(page_id(url))
+        sql = (f"SELECT {CAPTURE_COLUMNS} FROM captures c "
+               f"WHERE {' AND '.join(where) or '1'} ORDER BY c.captured_at DESC, c.id DESC")
+        return self._rebuild(self.conn.execute(sql, params).fetchall())
+
+    def iter_captures(self) -> Iterator[Capture]:
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {CAPTURE_COLUMNS} FROM captures c WHERE c.id > ? ORDER BY c.id LIMIT 1000",
+                [last]).fetchall()
+            if not rows:
+                return
+            yield from self._rebuild(rows)
+            last = rows[-1][0]
+
+    def _rebuild(self, rows: list[tuple]) -> list[Capture]:
+        """Captures from capture rows, with their text, hits and WARC locations."""
+        ids = [row[0] for row in rows]
+        hits: dict[int, list[PhoneHit]] = defaultdict(list)
+        for row in _select_in(
+                self.conn,
+                """SELECT capture, e164, raw, start, "end", number_type, context, source, region
+                   FROM sightings WHERE capture IN ({}) ORDER BY capture, start, id""", ids,
+                full_rows=True):
+            hits[row[0]].append(PhoneHit(*row[1:]))
+        texts = {row[0]: row[1] for row in _select_in(
+            self.conn, "SELECT rowid, text FROM capture_text WHERE rowid IN ({})", ids,
+            full_rows=True)}
+        return [
+            Capture(
+                url=r[1], status=r[2], captured_at=r[3], content_type=r[4], encoding=r[5],
+                ip_address=r[6], title=r[7], text=texts.get(r[0], ""), job=r[8],
+                brands=json.loads(r[9]), features=json.loads(r[10]), hits=hits.get(r[0], []),
+                warc=WarcLocation(r[11], r[12], r[13], r[14], r[15] or "") if r[11] else None,
+            )
+            for r in rows
+        ]
+
+    def brands(self) -> list[Brand]:
+        rows = self.conn.execute("SELECT name, aliases, official FROM brands ORDER BY name")
+        return [Brand(name, json.loads(aliases), json.loads(official))
+                for name, aliases, official in rows]
+
+    def brand_report(self, name: str) -> list[Sighting]:
+        brand = find_brand(self.brands(), name)
+        names = brand_names(brand) if brand else [name.strip().lower()]
+        official = brand.official if brand else []
+        total = self.conn.execute(
+            f"SELECT count(*) FROM sighting_brands WHERE brand IN ({', '.join('?' * len(names))})",
+            names).fetchone()[0]
+        return self._by_brands(names, [], [], total, 0, exclude=official)
+
+    def iter_sightings(self) -> Iterator[Sighting]:
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {SIGHTING_COLUMNS} FROM sightings s {SIGHTING_JOINS} "
+                "WHERE s.id > ? ORDER BY s.id LIMIT 5000", [last]).fetchall()
+            if not rows:
+                return
+            yield from map(_sighting, rows)
+            last = rows[-1][0]
+
+    def networks(self) -> list[Network]:
+        rows = self.conn.execute(
+            "SELECT doc FROM networks ORDER BY size DESC, pages DESC, network_id")
+        return [Network(**json.loads(doc)) for (doc,) in rows]
+
+    def counts(self) -> dict[str, int]:
+        tables = ["pages", "captures", "sightings", "numbers", "domains", "brands"]
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _capture_row(cid: int, c: Capture) -> tuple:
+    w = c.warc
+    return (cid, c.capture_id, page_id(c.url), c.url, c.status, c.captured_at, c.content_type,
+            c.encoding, c.ip_address, c.title, c.job, json.dumps(c.brands, ensure_ascii=False),
+            json.dumps(c.features, ensure_ascii=False, default=str),
+            w.file if w else None, w.offset if w else None, w.length if w else None,
+            w.record_id if w else None, w.payload_digest if w else None)
+
+
+def _sighting(row: tuple) -> Sighting:
+    brands = json.loads(row[9])
+    return Sighting(
+        e164=row[1], number_type=row[2], raw=row[3], start=row[4], end=row[5], context=row[6],
+        url=row[7], domain=row[8], brand=brands[0] if brands else "", captured_at=row[10],
+        capture_id=row[11], warc_file=row[12], warc_offset=row[13], warc_length=row[14],
+        warc_record_id=row[15], source=row[16], network_id=row[17],
+    )
+
+
+def _widen(spans: dict[str, list[str]], key: str, when: str, kind: str | None = None) -> None:
+    """Grow the [first, last(, type)] span kept for `key` to include `when`."""
+    span = spans.get(key)
+    if span is None:
+        spans[key] = [when, when] if kind is None else [when, when, kind]
+    else:
+        span[0], span[1] = min(span[0], when), max(span[1], when)
+
+
+def _ranked(groups: dict[str, set[int]]) -> dict[str, int]:
+    """Page counts per key, most pages first."""
+    return dict(sorted(((k, len(v)) for k, v in groups.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _text_match(query: str) -> tuple[str, list[str]]:
+    """The sub-select of captures whose title or text contains `query`, with its parameters."""
+    if len(query) >= 3:  # the trigram index answers substrings of three characters or more
+        return ("SELECT rowid FROM capture_text WHERE capture_text MATCH ?",
+                ['"' + query.replace('"', '""') + '"'])
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ("SELECT rowid FROM capture_text WHERE text LIKE ? ESCAPE '\\' "
+            "OR title LIKE ? ESCAPE '\\'", [pattern, pattern])
+
+
+def _select_in(conn: sqlite3.Connection, sql: str, values: list, full_rows: bool = False) -> list:
+    """Run `sql` with its `IN ({})` filled by `values`, in chunks."""
+    out: list = []
+    for i in range(0, len(values), CHUNK):
+        chunk = values[i:i + CHUNK]
+        rows = conn.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
+        out.extend(rows if full_rows else (r[0] for r in rows))
+    return out

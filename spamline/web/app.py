@@ -1,0 +1,76 @@
+"""The web app: JSON API, server-rendered pages, sandboxed replay and static assets."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spamline import __version__
+from spamline.datadir import DataDir
+from spamline.store import open_store
+from spamline.web import api, pages, replay
+from spamline.web.auth import Users
+from spamline.web.deps import LoginRequired
+from spamline.web.ratelimit import TokenBucket
+
+HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
+
+
+def create_app(data_dir: DataDir, store_url: str | None = None, *,
+               rate: float = 10.0, burst: int = 60) -> FastAPI:
+    """The app over one data dir; the API allows each token ``rate`` req/s, bursts of ``burst``."""
+    store = open_store(store_url, data_dir)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="spamline", version=__version__, lifespan=lifespan,
+        description="Search phone-number spam sightings, numbers, brands and networks; "
+                    "download takedown evidence. Authenticate with `Authorization: Bearer "
+                    "<token>` (tokens come from `spamline user add`).",
+    )
+    app.state.data_dir = data_dir
+    app.state.store = store
+    app.state.users = Users.of(data_dir)
+    app.state.limiter = TokenBucket(rate, burst)
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    replay.mount(app, data_dir)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; frame-src 'self'; "
+                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    return app

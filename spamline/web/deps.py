@@ -1,0 +1,65 @@
+"""FastAPI dependencies: the store, the signed-in user (token or cookie) and their scope."""
+from __future__ import annotations
+
+import math
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from spamline.store.base import Store
+from spamline.web.auth import User
+from spamline.web.scope import Scope
+
+SESSION_COOKIE = "spamline_session"
+
+bearer = HTTPBearer(auto_error=False, description="API token printed by `spamline user add`")
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a valid session; the app redirects to /login."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def api_user(request: Request,
+             creds: HTTPAuthorizationCredentials | None = Security(bearer)) -> User:
+    """The user behind the Bearer token, after spending one token of their rate limit."""
+    state = request.app.state
+    user = state.users.by_token(creds.credentials) if creds else None
+    key = f"user:{user.name}" if user else f"ip:{request.client.host if request.client else '-'}"
+    wait = state.limiter.take(key)
+    if wait:
+        seconds = max(1, math.ceil(wait))
+        raise HTTPException(429, f"rate limit reached; retry in {seconds} s",
+                            headers={"Retry-After": str(seconds)})
+    if user is None:
+        raise HTTPException(
+            401, "missing or unknown API token: send `Authorization: Bearer <token>` "
+                 "(an administrator creates one with `spamline user add`)",
+            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def page_user(request: Request) -> User:
+    """The user behind the session cookie; otherwise redirect to the login form."""
+    session = request.cookies.get(SESSION_COOKIE)
+    user = request.app.state.users.by_session(session) if session else None
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(quote(target, safe="/?=&%+:"))
+    return user
+
+
+def api_scope(request: Request, user: User = Depends(api_user)) -> Scope:
+    return Scope.of(user, get_store(request).brands())
+
+
+def page_scope(request: Request, user: User = Depends(page_user)) -> Scope:
+    return Scope.of(user, get_store(request).brands())

@@ -1,0 +1,91 @@
+"""Shapes of the JSON API's requests and responses (they make the OpenAPI description)."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from spamline.model import Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    brands: list[str]
+
+
+class Paged(BaseModel):
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="offset of the next page; null at the end")
+
+
+class SearchResult(Paged):
+    query: str
+    results: list[Sighting]
+
+
+class NumberResult(Paged):
+    profile: NumberProfile
+    sightings: list[Sighting] = Field(description="timeline, newest first")
+
+
+class BrandReport(Paged):
+    brand: Brand
+    results: list[Sighting] = Field(description="pages giving the brand a number it does not own")
+
+
+class NetworkList(Paged):
+    results: list[Network]
+
+
+class CaptureOut(BaseModel):
+    capture_id: str
+    url: str
+    domain: str
+    status: int
+    captured_at: str
+    content_type: str
+    encoding: str
+    ip_address: str | None
+    title: str
+    job: str
+    brands: list[str]
+    hits: list[PhoneHit]
+    warc: WarcLocation | None
+    replay_url: str | None = Field(description="the archived page, sandboxed; null when not archived")
+
+    @classmethod
+    def of(cls, capture: Capture, replay_url: str | None) -> "CaptureOut":
+        return cls(
+            capture_id=capture.capture_id, url=capture.url, domain=capture.domain,
+            status=capture.status, captured_at=capture.captured_at,
+            content_type=capture.content_type, encoding=capture.encoding,
+            ip_address=capture.ip_address, title=capture.title, job=capture.job,
+            brands=capture.brands, hits=capture.hits, warc=capture.warc, replay_url=replay_url,
+        )
+
+
+class CaptureList(BaseModel):
+    results: list[CaptureOut]
+
+
+class ExportRequest(BaseModel):
+    """Exactly one of number, brand or network."""
+
+    number: str | None = None
+    brand: str | None = None
+    network: str | None = None
+
+    @model_validator(mode="after")
+    def one_selector(self) -> "ExportRequest":
+        given = [k for k in ("number", "brand", "network") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of number, brand or network")
+        return self
+
+
+class ExportOut(BaseModel):
+    name: str
+    selector: str
+    size: int
+    created_at: str
+    download_url: str

@@ -1,0 +1,108 @@
+"""Fixtures: a small spam-like site on 127.0.0.1 and a real Scrapy crawl of it in a subprocess."""
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+CRAWL_SCRIPT = Path(__file__).with_name("crawl_site.py")
+
+HOME = """<!doctype html><html><head><meta charset="utf-8"><title>Acme 客服热线</title></head>
+<body><h1>Acme official service</h1><p>Call Acme support: 400-812-3456 any time.</p>
+<a href="/b">refund</a> <a href="/gz">more</a> <a href="/script">app</a>
+<a href="/chunked">list</a> <a href="/redirect">old</a> <a href="/missing">gone</a>
+</body></html>"""
+PAGE_B = """<html><head><title>Refunds</title></head><body>Refund hotline 400 812 3456,
+or mobile 138 0013 8000.</body></html>"""
+PAGE_GZ = """<html><head><title>Compressed</title></head><body>Acme hotline 4008-123-457
+</body></html>"""
+PAGE_SCRIPT = """<html><head><title>App</title></head><body><p>Call 400-812-3456</p>
+<script>document.cookie = "stolen=1"; fetch("/api/search?q=x");</script></body></html>"""
+PAGE_CHUNKED = """<html><head><title>Chunked</title></head><body>Acme 400-812-3458</body></html>"""
+
+
+class SiteHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+        path = self.path.split("?")[0]
+        if path == "/redirect":
+            self._send(302, b"", [("Location", "/b")])
+        elif path == "/chunked":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            data = PAGE_CHUNKED.encode()
+            for part in (data[:20], data[20:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+        elif path == "/gz":
+            self._send(200, gzip.compress(PAGE_GZ.encode(), mtime=0),
+                       [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")])
+        elif path.startswith("/p/") and path[3:].isdigit():
+            n = int(path[3:])
+            filler = "".join(f"<p>filler line {i} for page {n}</p>" for i in range(400))
+            body = (f"<html><body>Page {n}: call 400-812-{3000 + n % 1000:04d}"
+                    f"<a href='/p/{n + 1}'>next</a><a href='/p/{n + 2}'>skip</a>{filler}</body></html>")
+            self._send(200, body.encode(), [("Content-Type", "text/html")])
+        elif path in self.server.pages:  # type: ignore[attr-defined]
+            self._send(200, self.server.pages[path].encode("utf-8"),  # type: ignore[attr-defined]
+                       [("Content-Type", "text/html; charset=utf-8"), ("X-Custom-Case", "KeepMe")])
+        else:
+            self._send(404, b"not here", [("Content-Type", "text/plain")])
+
+    def _send(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    server: http.server.ThreadingHTTPServer
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base + path
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SiteHandler)
+    server.daemon_threads = True
+    server.pages = {"/": HOME, "/b": PAGE_B, "/script": PAGE_SCRIPT}  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(server)
+    server.shutdown()
+    server.server_close()
+
+
+def run_crawl(data_dir: Path, urls: list[str], *, max_size: int | None = None,
+              job: str = "test") -> list[dict]:
+    """Crawl urls into data_dir in a subprocess; the JSON lines the spider saw."""
+    out = data_dir.parent / f"{data_dir.name}-seen-{len(list(data_dir.parent.glob('*-seen-*')))}.jsonl"
+    cmd = [sys.executable, str(CRAWL_SCRIPT), str(data_dir), str(out), *urls, "--job", job]
+    if max_size:
+        cmd += ["--max-size", str(max_size)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return [json.loads(line) for line in out.read_text().splitlines()]

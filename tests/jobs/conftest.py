@@ -1,0 +1,95 @@
+"""Fixtures for the jobs tests: a real local web server whose pages tests can change."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Site:
+    """Virtual hosts on one 127.0.0.1 port: (host, path) -> (status, content type, body)."""
+
+    port: int = 0
+    pages: dict[tuple[str, str], tuple[int, str, bytes]] = field(default_factory=dict)
+    hits: Counter = field(default_factory=Counter)
+    delay: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def put(self, host: str, path: str, body: str, status: int = 200,
+            content_type: str = "text/html; charset=utf-8") -> str:
+        self.pages[(host, path)] = (status, content_type, body.encode("utf-8"))
+        return self.url(host, path)
+
+    def remove(self, host: str, path: str, status: int = 404) -> None:
+        self.pages[(host, path)] = (status, "text/html", b"<html><body>Not found</body></html>")
+
+    def page_hits(self, path_prefix: str = "/") -> dict[str, int]:
+        """Hits per host+path, robots.txt excluded."""
+        return {f"{h}{p}": n for (h, p), n in self.hits.items()
+                if p.startswith(path_prefix) and p != "/robots.txt"}
+
+
+def html(title: str, body: str, links: list[str] = ()) -> str:
+    anchors = "".join(f'<a href="{u}">{u}</a> ' for u in links)
+    return f"<html><head><title>{title}</title></head><body><p>{body}</p>{anchors}</body></html>"
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    state = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            host = (self.headers.get("Host") or "").split(":")[0].lower()
+            path = self.path.split("?")[0]
+            with state.lock:
+                state.hits[(host, path)] += 1
+            time.sleep(state.delay.get(path, 0.0))
+            status, ctype, body = state.pages.get(
+                (host, path), (404, "text/html", b"<html><body>Not found</body></html>"))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def spamline(*args: str, timeout: float = 60, check: bool = True,
+             cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m spamline ARGS` in a fresh process (Scrapy's reactor runs once per process)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "spamline", *args], capture_output=True,
+                            text=True, timeout=timeout, env=env, cwd=cwd or ROOT)
+    if check and result.returncode != 0:
+        raise AssertionError(f"spamline {' '.join(args)} exited {result.returncode}:\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
