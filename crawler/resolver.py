@@ -26,6 +26,7 @@ class GuardedResolver(CachingThreadedResolver):
         super().__init__(reactor, cache_size, timeout)
         self.host_map = {k.lower(): v for k, v in host_map.items()}
         self.allow_private = allow_private
+        self.refusals: dict[str, str] = {}  # host -> why it was refused
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> "GuardedResolver":
@@ -43,5 +44,16 @@ class GuardedResolver(CachingThreadedResolver):
         try:
             check_address(name, ip, self.allow_private)
         except PrivateAddressRefused as exc:
+            # Twisted replaces the error text on its way to the request, so the reason
+            # is kept here for the spider's errback (see refusal_reason).
+            self.refusals[name.lower()] = str(exc)
             raise DNSLookupError(str(exc)) from exc
         return ip
+
+
+def refusal_reason(host: str) -> str | None:
+    """Why the installed resolver refused `host`, if it did."""
+    from twisted.internet import reactor
+
+    refusals = getattr(getattr(reactor, "resolver", None), "refusals", {})
+    return refusals.get(host.lower())

@@ -25,7 +25,10 @@ class ExtractionPipeline:
         return cls(crawler.stats, crawler.settings.get("SPAMLINE_REGION"))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Capture) or not item.body or not is_text(item.content_type):
+        if not isinstance(item, Capture) or not item.body:
+            return item
+        if not is_text(item.content_type):
+            self.stats.inc_value("spamline/not_text")
             return item
         doc = extract_document(item.body, content_type=item.content_type, url=item.url,
                                region=self.default_region)

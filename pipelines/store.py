@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from spamline.datadir import DataDir
@@ -10,6 +11,8 @@ from spamline.store import Store, StoreUnavailable, open_store
 from spamline.store.spool import Spool, write_or_spool
 
 log = logging.getLogger(__name__)
+
+RECONNECT_EVERY = 60.0  # seconds between attempts to open a store that was unreachable
 
 
 class StorePipeline:
@@ -31,6 +34,7 @@ class StorePipeline:
         self.spool = Spool(data_dir.spool)
         self.store: Store | None = None
         self.pending: list[Capture] = []
+        self._reconnect_at = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "StorePipeline":
@@ -47,6 +51,7 @@ class StorePipeline:
         self._connect()
 
     def _connect(self) -> None:
+        self._reconnect_at = time.monotonic() + RECONNECT_EVERY
         try:
             self.store = open_store(self.store_url, self.data_dir, timeout=self.timeout)
         except StoreUnavailable as exc:
@@ -65,7 +70,7 @@ class StorePipeline:
         """Write the pending captures (or spool them)."""
         if not self.pending:
             return
-        if self.store is None:
+        if self.store is None and time.monotonic() >= self._reconnect_at:
             self._connect()
         batch, self.pending = self.pending, []
         stored = write_or_spool(self.store, self.spool, batch)

@@ -50,6 +50,7 @@ class CrawlSummary:
     pages_with_numbers: int
     numbers: int
     failed: int
+    not_text: int
     seconds: float
     seed_failures: dict[str, str]
     log_file: str
@@ -111,6 +112,7 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
         pages_with_numbers=int(stats.get("spamline/pages_with_numbers", 0)),
         numbers=int(stats.get("spamline/hits", 0)),
         failed=int(stats.get("spamline/failed", 0)),
+        not_text=int(stats.get("spamline/not_text", 0)),
         seconds=time.monotonic() - started,
         seed_failures={k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
         log_file=settings["LOG_FILE"],

@@ -1,15 +1,18 @@
 """The crawl spider: fetch seeds, archive every response, follow links within scope."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
+from crawler.resolver import refusal_reason
 from spamline.model import Capture, utc_now
 
 
@@ -31,6 +34,33 @@ class SpamSpider(scrapy.Spider):
         hosts = {urlsplit(u).hostname for u in self.start_urls} | set(_as_list(allowed_domains))
         self.allowed_domains = sorted(h for h in hosts if h)
         self.links = LinkExtractor(unique=True)  # scope is enforced by OffsiteMiddleware
+        self.host_requests: Counter[str] = Counter()  # host -> links followed, less duplicates
+        self.capped_hosts: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "SpamSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        return spider
+
+    def _dropped(self, request: scrapy.Request, spider: Any = None) -> None:
+        self.host_requests[urlsplit(request.url).hostname or ""] -= 1  # a duplicate
+
+    def over_host_cap(self, url: str) -> bool:
+        """Whether the host of `url` has had SPAMLINE_MAX_PAGES_PER_HOST requests (a trap such
+        as endless pagination or a calendar); logs the reason once per host."""
+        cap = self.settings.getint("SPAMLINE_MAX_PAGES_PER_HOST")
+        host = urlsplit(url).hostname or ""
+        if not cap or self.host_requests[host] < cap:
+            self.host_requests[host] += 1
+            return False
+        if host not in self.capped_hosts:
+            self.capped_hosts.add(host)
+            self.crawler.stats.inc_value("spamline/host_capped")
+            self.logger.warning("not following more links to %s: it reached the per-host cap of %d "
+                                "pages (SPAMLINE_MAX_PAGES_PER_HOST); a page trap such as "
+                                "endless pagination?", host, cap)
+        return True
 
     async def start(self) -> Any:
         for url in self.start_urls:
@@ -41,7 +71,8 @@ class SpamSpider(scrapy.Spider):
         yield self.capture(response)
         if response.status == 200 and isinstance(response, TextResponse):
             for link in self.links.extract_links(response):
-                yield response.follow(link, callback=self.parse, errback=self.failed)
+                if not self.over_host_cap(link.url):
+                    yield response.follow(link, callback=self.parse, errback=self.failed)
 
     def capture(self, response: Response) -> Capture:
         """The archived response as an item for the pipelines."""
@@ -60,7 +91,10 @@ class SpamSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         """Count and log a request that produced no response."""
         request = failure.request  # type: ignore[attr-defined]
-        reason = request.meta.get("spamline_refused") or failure.getErrorMessage()
+        host = urlsplit(request.url).hostname or ""
+        reason = (request.meta.get("spamline_refused")
+                  or refusal_reason(host)
+                  or failure.getErrorMessage())
         kind = failure.type.__name__ if failure.type else "Error"
         self.crawler.stats.inc_value(f"spamline/failed/{kind}")
         self.crawler.stats.inc_value("spamline/failed")

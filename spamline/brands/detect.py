@@ -21,7 +21,8 @@ from spamline.brands.vocab import (FILLER_PREFIXES, FILLER_SUFFIXES, NOT_BRANDS,
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.0, 5.0
 REGISTERED_BONUS = 0.5
 
-_SEPARATORS = re.compile(r"[|｜\-—–_,，。.、:：;；!！?？【】\[\]()（）《》<>\"“”‘’/\\·•…~～\n\r\t]+")
+_SEPARATORS = re.compile(r"[|｜\-—–_,，。.、:：;；!！?？()（）<>\"“”‘’/\\·•…~～\n\r\t]+")
+_BRACKETS = re.compile(r"[【】\[\]《》「」]")  # "【雪岭】空调维修" reads as "雪岭空调维修"
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 _CJK_WORDS = sorted({*PRODUCTS_CJK, *SERVICE_CJK}, key=len, reverse=True)
 _ANCHOR_CJK = re.compile("|".join(map(re.escape, _CJK_WORDS)))
@@ -37,7 +38,10 @@ _STRIP_FRONT = re.compile("^(?:" + "|".join(map(re.escape, sorted(
 _STRIP_BACK = re.compile("(?:" + "|".join(map(re.escape, FILLER_SUFFIXES)) + ")$")
 _LATIN_STOP = {"call", "contact", "official", "best", "the", "for", "your", "a", "an", "get",
                "number", "phone", "us", "usa", "toll", "free", "of", "and", "our", "dial", "now",
-               "24/7", "24x7", "online", "help", "at", "to", "in", "home", "welcome", "page"}
+               "24/7", "24x7", "online", "help", "at", "to", "in", "home", "welcome", "page",
+               "independent", "third", "party", "authorized", "certified", "local", "expert"}
+_NOT_NAMES = NOT_BRANDS | set(PRODUCTS_CJK) | set(SERVICE_CJK)
+_LATIN = re.compile(r"[A-Za-z]{2}")
 _CJK_RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9&]+$")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9&]{1,7}$|^[A-Za-z][A-Za-z0-9&]{1,19}$")
 
@@ -92,7 +96,10 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
         if key not in evidence or evidence[key][0] < weight:
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
+    product_counts: Counter[str] = Counter()
     for where, weight, segment in _segments(title, headings, text):
+        for product in _products_in(segment):
+            product_counts[product] += weight
         hits = index.find(segment)
         named = set()
         for name, product in _phrase_brands(segment):
@@ -106,7 +113,7 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
                 if brand not in named:
                     credit(brand, _product_in(segment), weight, where, segment)
 
-    page_product = detect_product(title, text, headings)
+    page_product = product_counts.most_common(1)[0][0] if product_counts else ""
     claims = []
     for key, score in scores.items():
         name, registered = key
@@ -139,7 +146,8 @@ def _segments(title: str, headings: Iterable[str], text: str) -> Iterable[tuple[
 
 def _pieces(block: str) -> list[str]:
     """A block cut at punctuation, with spaces next to CJK characters removed."""
-    return [p for p in (_CJK_SPACE.sub("", s).strip() for s in _SEPARATORS.split(block or "")) if p]
+    block = _BRACKETS.sub("", block or "")
+    return [p for p in (_CJK_SPACE.sub("", s).strip() for s in _SEPARATORS.split(block)) if p]
 
 
 def _phrase_brands(piece: str) -> list[tuple[str, str]]:
@@ -150,7 +158,7 @@ def _phrase_brands(piece: str) -> list[tuple[str, str]]:
         if name:
             found.append((name, _product_in(piece[anchor.start():])))
             break
-    if not found:
+    if not found and _LATIN.search(piece):
         for anchor in _ANCHOR_LATIN.finditer(piece):
             name = _latin_name(piece[:anchor.start()])
             if name:
@@ -170,7 +178,7 @@ def _cjk_name(prefix: str) -> str:
         if trimmed == name:
             break
         name = trimmed
-    if not _CJK_NAME.match(name) or name.casefold() in _LATIN_STOP or name in NOT_BRANDS:
+    if not _CJK_NAME.match(name) or name.casefold() in _LATIN_STOP or name in _NOT_NAMES:
         return ""
     return name
 
@@ -189,8 +197,10 @@ def _latin_name(prefix: str) -> str:
 
 
 def _products_in(piece: str) -> list[str]:
-    return [m.group() for m in _PRODUCT_CJK.finditer(piece)] + \
-           [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)]
+    found = [m.group() for m in _PRODUCT_CJK.finditer(piece)]
+    if _LATIN.search(piece):
+        found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)]
+    return found
 
 
 def _product_in(piece: str) -> str:

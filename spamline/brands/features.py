@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from spamline.brands.detect import detect_brands, headings_of
-from spamline.brands.fingerprint import TemplateIndex, band_keys, boilerplate_tokens, minhash
+from spamline.brands.fingerprint import (MARKUP_SHINGLE, TemplateIndex, band_keys, boilerplate_tokens, markup_tokens,
+                                         minhash)
 from spamline.brands.padding import region_density, region_lists
 from spamline.brands.registry import BrandIndex
 from spamline.brands.score import Signals, spam_score
@@ -28,8 +29,10 @@ class PageAnalyzer:
         for claim in claims:
             if claim.registered:
                 variable += self.index.brands[claim.brand].aliases
-        m = minhash(boilerplate_tokens(" ".join([capture.title, *headings, capture.text]), variable))
-        template, similarity = self.templates.assign(m)
+        filler = minhash(boilerplate_tokens(" ".join([capture.title, *headings, capture.text]), variable))
+        markup = markup_tokens(html) if html else []
+        template, similarity = self.templates.assign(
+            minhash(markup, MARKUP_SHINGLE) if len(markup) > 3 else filler)
         density = region_density(capture.text)
 
         brand = top.brand if top else ""
@@ -44,7 +47,7 @@ class PageAnalyzer:
             "brand_evidence": top.evidence if top else "",
             "template": template,
             "template_similarity": round(similarity, 3),
-            "minhash": band_keys(m),
+            "minhash": band_keys(filler),
             "region_density": density,
             "spam_score": score,
             "reasons": reasons,

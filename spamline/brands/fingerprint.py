@@ -1,11 +1,13 @@
-"""Template fingerprints: MinHash over shingles of a page's boilerplate.
+"""Template fingerprints: MinHash over shingles of a page's markup and boilerplate text.
 
-Doorway pages stamped from one template differ in the brand, the numbers, the
-district list and a few filler sentences. Masking those and shingling what is
-left gives near-identical sets for pages of one template, so MinHash (datasketch)
-estimates their similarity and its LSH band keys find them without comparing
-every pair. A `TemplateIndex` gives each new page the id of the most similar
-template seen so far, or starts a new one.
+Doorway pages stamped from one template share their markup (tags and class
+names in order) and their boilerplate text, and differ in the brand, the
+numbers, the district list and a few filler sentences. Shingles of the markup
+give the template; shingles of the text with those variable parts masked give
+the filler fingerprint. MinHash (datasketch) estimates similarity, and its LSH
+band keys find similar pages without comparing every pair. A `TemplateIndex`
+gives each new page the id of the most similar template seen so far, or starts
+a new one.
 """
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # LSH bands for network linking: pages of one template share a band
-SHINGLE = 5  # tokens per shingle: a CJK character or a Latin word is one token
+TEXT_SHINGLE = 5  # text tokens per shingle: a CJK character or a Latin word is one token
+MARKUP_SHINGLE = 2  # elements per shingle: pairs of neighbours survive a repeated or missing line
 TEMPLATE_THRESHOLD = 0.6  # estimated Jaccard above which a page joins an existing template
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations made once, not per page
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+|\d+|[^\w\s]")
 _DIGITS = re.compile(r"[0-9０-９零一二三四五六七八九]{3,}")
 
@@ -34,11 +38,24 @@ def boilerplate_tokens(text: str, variable: Iterable[str] = ()) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(masked)]
 
 
-def minhash(tokens: list[str]) -> MinHash:
-    """MinHash of the token shingles (a single shingle for very short pages)."""
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    n = max(1, len(tokens) - SHINGLE + 1)
-    m.update_batch(["\x1f".join(tokens[i:i + SHINGLE]).encode("utf-8") for i in range(n)])
+def markup_tokens(html: str | bytes) -> list[str]:
+    """The page's elements in order as "tag.class.class" (text and attribute values dropped)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    return [f"{el.tag}." + ".".join(sorted((el.get("class") or "").split()))
+            for el in root.iter() if isinstance(el.tag, str)]
+
+
+def minhash(tokens: list[str], size: int = TEXT_SHINGLE) -> MinHash:
+    """MinHash of the shingles of `size` tokens (a single shingle for very short pages)."""
+    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations,
+                scheme=_TEMPLATE.scheme)
+    n = max(1, len(tokens) - size + 1)
+    m.update_batch(["\x1f".join(tokens[i:i + size]).encode("utf-8") for i in range(n)])
     return m
 
 

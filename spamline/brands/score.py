@@ -30,7 +30,7 @@ def spam_score(s: Signals) -> tuple[float, list[str]]:
     def add(weight: float, reason: str) -> None:
         nonlocal score
         score += weight
-        reasons.append(f"+{weight:.2f} {reason}")
+        reasons.append(f"{weight:+.2f} {reason}")
 
     numbers = list(dict.fromkeys(h.e164 for h in s.hits))
     foreign = [n for n in numbers if n not in s.official]
@@ -39,8 +39,9 @@ def spam_score(s: Signals) -> tuple[float, list[str]]:
                  + ", ".join(foreign[:3]))
     elif s.brand and not s.registered and numbers:
         add(0.25, f"offers a service line for {s.brand}{' ' + s.product if s.product else ''}")
-    if s.brand and numbers and not foreign:
-        reasons.append(f"+0.00 every number is an official number of {s.brand}")
+    own = [n for n in numbers if n in s.official]
+    if s.brand and own:
+        add(-0.3, f"also shows {len(own)} official number(s) of {s.brand}")
     service = sorted({h.type for h in s.hits if h.e164 in foreign and h.type in SERVICE_TYPES})
     if s.brand and service:
         add(0.1, "service-line number types: " + ", ".join(service))
@@ -50,4 +51,4 @@ def spam_score(s: Signals) -> tuple[float, list[str]]:
         add(0.15, f"template shared with {s.template_pages - 1} other page(s)")
     if s.brand_mentions >= 5:
         add(0.1, f"brand phrase repeated {s.brand_mentions} times")
-    return round(min(1.0, score), 2), reasons
+    return round(min(1.0, max(0.0, score)), 2), reasons

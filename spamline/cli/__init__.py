@@ -20,6 +20,9 @@ COMMANDS = {
     "store": "spamline.cli.store:store",
     "serve": "spamline.cli.serve:serve",
     "user": "spamline.cli.user:user",
+    "brand": "spamline.cli.brand:brand",
+    "networks": "spamline.cli.networks:networks",
+    "evidence": "spamline.cli.evidence:evidence",
 }
 
 

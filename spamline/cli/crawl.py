@@ -46,6 +46,8 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
         f"({summary.pages_per_second:.1f} pages/s): {summary.numbers} number occurrences "
         f"on {summary.pages_with_numbers} pages, {summary.failed} failed requests"
     )
+    if summary.not_text:
+        click.echo(f"{summary.not_text} responses were not text (archived, not read for numbers)")
     click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}")
     if summary.resumable:
         click.echo("the crawl stopped early; run the same command again to resume it")

@@ -5,8 +5,10 @@ import io
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 
 from spamline.model import WarcLocation
@@ -53,8 +55,11 @@ def read_record_headers(path: Path, offset: int) -> StatusAndHeaders:
     """Only the WARC headers of the record at offset (cheap: the payload is not read)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        for record in ArchiveIterator(fh, check_digests=False):
-            return record.rec_headers
+        try:
+            for record in ArchiveIterator(fh, check_digests=False):
+                return record.rec_headers
+        except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+            raise RecordNotFound(f"no WARC record at {path}:{offset}: {exc}") from exc
     raise RecordNotFound(f"no WARC record at {path}:{offset}")
 
 
@@ -66,10 +71,7 @@ def read_record(path: Path, offset: int) -> ArchivedRecord:
         raise RecordNotFound(f"WARC file {path} is missing") from exc
     with fh:
         fh.seek(offset)
-        for record in ArchiveIterator(fh, check_digests=False, no_record_parse=False):
-            return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
-                                  record.raw_stream.read())
-    raise RecordNotFound(f"no WARC record at {path}:{offset}")
+        return _first_record(fh, f"{path}:{offset}")
 
 
 def read_raw(path: Path, offset: int, length: int) -> bytes:
@@ -105,10 +107,17 @@ def raw_member_at(path: Path, offset: int, chunk: int = 1 << 16) -> bytes:
 
 def parse_raw(data: bytes) -> ArchivedRecord:
     """Parse the bytes of one record as returned by read_raw."""
-    for record in ArchiveIterator(io.BytesIO(data), check_digests=False):
-        return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
-                              record.raw_stream.read())
-    raise RecordNotFound("no WARC record in the given bytes")
+    return _first_record(io.BytesIO(data), "the given bytes")
+
+
+def _first_record(fh: BinaryIO, where: str) -> ArchivedRecord:
+    try:
+        for record in ArchiveIterator(fh, check_digests=False):
+            return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
+                                  record.raw_stream.read())
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
+        raise RecordNotFound(f"no WARC record at {where}: {exc}") from exc
+    raise RecordNotFound(f"no WARC record at {where}")
 
 
 def read_location(warcs: Path, location: WarcLocation) -> ArchivedRecord:

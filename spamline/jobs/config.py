@@ -8,6 +8,7 @@ schedule = "0 */6 * * *"        # cron: 5 fields, or 6 with seconds last
 allowed_domains = ["shop.test"]
 pivot = true                    # follow links to new domains from pages with numbers
 store = "es://127.0.0.1:9200"   # default: --store, else the data dir's SQLite
+frontier = "redis://10.0.0.5:6379/0"  # share the crawl with every worker of this job
 
 [jobs.seeds]
 urls = ["https://shop.test/"]
@@ -45,11 +46,13 @@ from croniter import croniter
 
 from spamline.crawl import CrawlOptions
 from spamline.datadir import DataDir
+from spamline.jobs.frontier import frontier_settings
 from spamline.jobs.seeds import is_http_url, read_url_list
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 JOB_SPIDER = "crawler.spiders.job.JobSpider"
+REDIS_JOB_SPIDER = "crawler.spiders.redis_spam.RedisJobSpider"
 SECTIONS: dict[str, set[str]] = {
     "seeds": {"urls", "sitemaps", "robots_sitemaps", "url_file"},
     "limits": {"max_pages", "depth"},
@@ -57,7 +60,8 @@ SECTIONS: dict[str, set[str]] = {
     "robots": {"obey"},
     "network": {"allow_private", "resolve"},
 }
-TOP = {"name", "schedule", "every", "allowed_domains", "pivot", "store", "settings"} | set(SECTIONS)
+TOP = {"name", "schedule", "every", "allowed_domains", "pivot", "store", "frontier",
+       "settings"} | set(SECTIONS)
 
 
 class JobConfigError(ValueError):
@@ -83,6 +87,7 @@ class Job:
     schedule: str | None = None  # cron expression
     every: float | None = None  # seconds
     store: str | None = None
+    frontier: str | None = None  # redis://... : a crawl frontier shared by many workers
     allow_private: bool = False
     resolve: dict[str, str] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
@@ -98,6 +103,8 @@ class Job:
     def crawl_settings(self) -> dict[str, Any]:
         """Scrapy settings this job sets on top of the project's."""
         values: dict[str, Any] = {}
+        if self.frontier:
+            values.update(frontier_settings(self.frontier, self.name))
         if self.delay is not None:
             values["DOWNLOAD_DELAY"] = self.delay
             values["AUTOTHROTTLE_START_DELAY"] = max(self.delay, 0.01)
@@ -118,7 +125,8 @@ class Job:
             urls=self.seeds(), data_dir=data_dir, store_url=self.store or store_url,
             job=self.name, allow_private=self.allow_private, host_map=dict(self.resolve),
             max_pages=self.max_pages, depth=self.depth, obey_robots=self.obey_robots,
-            progress=progress, settings=self.crawl_settings(), spider=JOB_SPIDER,
+            progress=progress, settings=self.crawl_settings(),
+            spider=REDIS_JOB_SPIDER if self.frontier else JOB_SPIDER,
             spider_args={"sitemaps": self.sitemaps, "robots_sitemaps": self.robots_sitemaps,
                          "allowed_domains": self.allowed_domains, "pivot": self.pivot},
         )
@@ -175,6 +183,7 @@ def parse_job(table: dict[str, Any], path: Path) -> Job:
         schedule=table.get("schedule"),
         every=parse_interval(table["every"], where) if "every" in table else None,
         store=table.get("store"),
+        frontier=table.get("frontier"),
         allow_private=bool(network.get("allow_private", False)),
         resolve={str(k).lower(): str(v) for k, v in network.get("resolve", {}).items()},
         settings=dict(table.get("settings", {})),
@@ -187,6 +196,8 @@ def parse_job(table: dict[str, Any], path: Path) -> Job:
         raise JobConfigError(f"{where}: seeds.url_file {job.url_file} does not exist")
     if not (job.urls or job.sitemaps or job.url_file):
         raise JobConfigError(f"{where}: no seeds; set seeds.urls, seeds.sitemaps or seeds.url_file")
+    if job.frontier and not job.frontier.startswith(("redis://", "rediss://", "unix://")):
+        raise JobConfigError(f"{where}: frontier = {job.frontier!r}: write redis://HOST:6379/0")
     if job.schedule is not None and job.every is not None:
         raise JobConfigError(f"{where}: set either schedule (cron) or every (interval), not both")
     if job.schedule is not None and not croniter.is_valid(job.schedule):

@@ -42,7 +42,7 @@ def networks_from(data: GraphInput, brands: Sequence[Brand] = (), previous: Sequ
     templates = list(data.templates)
     blocked = np.array([n in owner for n in numbers], bool)
     pair_num, pair_page, page_dom, page_tpl = data.arrays()
-    c = cluster(pair_num, pair_page, page_dom, len(numbers), blocked, page_tpl, hub_min)
+    c = cluster(pair_num, pair_page, page_dom, len(numbers), blocked, hub_min)
 
     linking = ~(c.hub_numbers | blocked)
     member_pairs = linking[pair_num]

@@ -4,9 +4,9 @@ Pure array code (numpy + scipy), so ten million sightings cluster in seconds.
 
 Pages are the units. Numbers link the pages they appear on; then domains link
 their pages. A linker that would join `hub_min` or more *established* groups
-(groups already held together by a number) that are not related by a shared
-template is a hub — a consumer hotline printed on every network's pages, a
-shared CDN or hosting domain — and links nothing. Numbers are taken in order of
+(groups already held together by a number) is a hub — a consumer hotline
+printed on every network's pages, a shared CDN or hosting domain — and links
+nothing. Templates never link: operators buy the same page kits. Numbers are taken in order of
 how many domains they span, in tiers (1, 2, 3-4, 5-8, ...), so a network's own
 numbers have built its groups before a hub that spans several networks is tested.
 Numbers marked `blocked` (official numbers of registered brands) never link.
@@ -34,16 +34,21 @@ class Clusters:
 
 
 def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n_nums: int,
-            blocked: np.ndarray | None = None, page_tpl: np.ndarray | None = None,
-            hub_min: int = HUB_MIN) -> Clusters:
+            blocked: np.ndarray | None = None, hub_min: int = HUB_MIN,
+            start: np.ndarray | None = None, blocked_domains: np.ndarray | None = None) -> Clusters:
     """Group pages. `pair_num[i]` appears on page `pair_page[i]` (pairs unique);
-    `page_dom[p]` is page p's domain; `page_tpl[p]` its template (-1 unknown)."""
+    `page_dom[p]` is page p's domain. `start[p]` >= 0 puts page p into an existing
+    (established) group with that key, -1 leaves it alone; numbers and domains
+    marked in `blocked` / `blocked_domains` never link."""
     n_pages = len(page_dom)
     n_doms = int(page_dom.max()) + 1 if n_pages else 0
     blocked = np.zeros(n_nums, bool) if blocked is None else blocked
-    page_tpl = np.full(n_pages, -1, np.int64) if page_tpl is None else page_tpl
     label = np.arange(n_pages, dtype=np.int64)
     established = np.zeros(n_pages, bool)
+    if start is not None:
+        fresh = start < 0
+        _, label = np.unique(np.where(fresh, -1 - np.arange(n_pages), start), return_inverse=True)
+        established[label[~fresh]] = True
     hub_numbers = np.zeros(n_nums, bool)
     hub_groups: dict[int, int] = {}
 
@@ -57,7 +62,7 @@ def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n
         sel = pair_tier == t
         nums, pages = pair_num[sel], pair_page[sel]
         if t > 0:  # numbers on one domain never decide anything across domains
-            refused = _refuse(nums, label[pages], established, label, page_tpl, hub_min)
+            refused = _refuse(nums, label[pages], established, hub_min)
             hub_groups.update(refused)
             if refused:
                 hub_numbers[list(refused)] = True
@@ -66,10 +71,12 @@ def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n
         label, established = _link(label, established, nums, pages)
 
     dom_of_page = page_dom.astype(np.int64)
-    shared_groups = _refuse(dom_of_page, label, established, label, page_tpl, hub_min)
+    shared_groups = _refuse(dom_of_page, label, established, hub_min)
     shared_domains = np.zeros(n_doms, bool)
     if shared_groups:
         shared_domains[list(shared_groups)] = True
+    if blocked_domains is not None:
+        shared_domains[: len(blocked_domains)] |= blocked_domains[:n_doms]
     ok = ~shared_domains[dom_of_page]
     label, _ = _link(label, established, dom_of_page[ok], np.nonzero(ok)[0], mark=False)
     return Clusters(label, hub_numbers, shared_domains, hub_groups, shared_groups)
@@ -84,49 +91,14 @@ def _distinct_count(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _refuse(linkers: np.ndarray, labels: np.ndarray, established: np.ndarray,
-            page_label: np.ndarray, page_tpl: np.ndarray, hub_min: int) -> dict[int, int]:
-    """Linkers that touch `hub_min`+ established groups unrelated by template -> group count."""
+            hub_min: int) -> dict[int, int]:
+    """Linkers that touch `hub_min` or more established groups -> how many they touch."""
     est = established[labels]
     if not est.any():
         return {}
-    touched = np.unique(np.stack([linkers[est], labels[est]], 1), axis=0)
-    counts = np.bincount(touched[:, 0])
-    suspects = np.nonzero(counts >= hub_min)[0]
-    if not len(suspects):
-        return {}
-    touched = touched[np.isin(touched[:, 0], suspects)]
-    tpl_pairs = np.unique(np.stack([page_label, page_tpl], 1)[
-        np.isin(page_label, touched[:, 1]) & (page_tpl >= 0)], axis=0)
-    templates: dict[int, set[int]] = {}
-    for group, tpl in tpl_pairs.tolist():
-        templates.setdefault(group, set()).add(tpl)
-    refused = {}
-    for linker in suspects.tolist():
-        groups = touched[touched[:, 0] == linker, 1].tolist()
-        unrelated = _unrelated(groups, templates)
-        if unrelated >= hub_min:
-            refused[linker] = unrelated
-    return refused
-
-
-def _unrelated(groups: list[int], templates: dict[int, set[int]]) -> int:
-    """How many of the groups remain apart when groups sharing a template count as one."""
-    parent = {g: g for g in groups}
-
-    def find(g: int) -> int:
-        while parent[g] != g:
-            parent[g] = parent[parent[g]]
-            g = parent[g]
-        return g
-
-    owner: dict[int, int] = {}
-    for g in groups:
-        for tpl in templates.get(g, ()):
-            if tpl in owner:
-                parent[find(g)] = find(owner[tpl])
-            else:
-                owner[tpl] = g
-    return len({find(g) for g in groups})
+    touched = np.unique(linkers[est] * len(established) + labels[est]) // len(established)
+    counts = np.bincount(touched)
+    return {int(k): int(counts[k]) for k in np.nonzero(counts >= hub_min)[0]}
 
 
 def _link(label: np.ndarray, established: np.ndarray, linkers: np.ndarray, pages: np.ndarray,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from spamline.phones.fold import IGNORABLE
 
 _SEP = r"[ \-./()" + IGNORABLE + r"]"
-RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(\s?)?[0-9](?:" + _SEP + r"{0,4}[0-9OoIl|])*+")
-_GROUP = re.compile(r"[0-9OoIl|]+")
-_LETTERS = str.maketrans("OoIl|", "00111")
+RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(\s?)?(?:[0-9]|[OoIl|](?=[0-9]))(?:" + _SEP + r"{0,4}[0-9OoIl|])*+")
+_GROUP = re.compile(r"[0-9OoIl|](?:" + IGNORABLE + r"*[0-9OoIl|])*")  # zero-widths do not split a group
+_LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
 
 
@@ -39,7 +39,7 @@ class Run:
 
 def _real_group(folded: str, s: int, e: int) -> bool:
     """A digit group: at least one real digit, and not glued to a word."""
-    raw = folded[s:e]
+    raw = folded[s:e].replace(IGNORABLE, "")
     if raw.isdigit():
         return True
     if not any(c.isdigit() for c in raw):

@@ -22,8 +22,13 @@ _SERVICE = re.compile(
     r"hotline|call|tel|phone|dial|helpline)[^0-9\n]{0,6}$", re.I)
 _NEGATIVE = re.compile(
     r"(?:QQ|Q号|扣扣|订单|單號|单号|编号|編號|运单|快递|ISBN|型号|型號|货号|貨號|SKU|order|身份证|邮编|郵編|"
-    r"邮政编码|价格|售价|價格|¥|￥|\$|€|£|发票|账号|帐号|帳號|卡号|序列号|批号|备案|ICP|工号|item|model|"
-    r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03])[\s:：#号.]*$", re.I)
+    r"邮政编码|价|價|¥|￥|\$|€|£|发票|账号|帐号|帳號|卡号|序列号|批号|备案|备|ICP|工号|item|model|"
+    r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03]|case|ticket|account|acct)"
+    r"(?:\s*(?:no|nr|number|id|#)\b)?[\s:：#号.]*$", re.I)
+# a number followed by a unit is a quantity: "13800元", "4008123456 次"
+_UNIT_AFTER = re.compile(r"\s*(?:元|块|圆|円|件|次|人|个|萬|万|亿|億|RMB|CNY|kg|mm|cm|px)", re.I)
+# glued to a code: "HP-4008123456", "A/13812345678"
+_CODE_BEFORE = re.compile(r"[A-Za-z][\-_/]$")
 _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
@@ -56,9 +61,11 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     for run in find_runs(folded):
         if budget.left <= 0:
             break
-        if _NEGATIVE.search(folded, max(0, run.start - 16), _prefix_start(folded, run)):
+        before = _prefix_start(folded, run)
+        if _NEGATIVE.search(folded, max(0, before - 20), before) or _CODE_BEFORE.search(folded, max(0, before - 2), before):
             continue
-        spans.extend(_numbers_in_run(run, folded, text, regions, include_possible, budget))
+        found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
+        spans.extend(s for s in found if not _UNIT_AFTER.match(folded, s[1]))
     if vanity:
         spans = [s for s in spans if not any(s[0] < v[1] and v[0] < s[1] for v in vanity)] + vanity
         spans.sort(key=lambda s: s[0])
@@ -108,6 +115,8 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
                 continue
             if count < MIN_DIGITS or not budget.spend():
                 break
+            if not _balanced(groups, i, j, folded) or _counting(groups, i, j):
+                continue
             digits = "".join(g.digits for g in groups[i:j + 1])
             if groups[i].plus:
                 number = classify("+" + digits, regions[0])
@@ -127,7 +136,8 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
         best = longest(i)
         if is_enumeration(run, i, folded):
             skipped = longest(i + 1)
-            if skipped and skipped[1].valid and not (best and best[1].e164 == skipped[1].e164):
+            same = best is not None and skipped is not None and best[1].e164 == skipped[1].e164
+            if skipped and skipped[1].valid and not (same and groups[i].sep_after == "."):
                 best, i = skipped, i + 1
         if best is None and i == 0 and len(groups) <= 2:
             best = _short_code(run, folded, text, regions[0])
@@ -139,6 +149,22 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
         found.append((start, groups[j].end, number))
         i = j + 1
     return found
+
+
+def _balanced(groups: tuple[Group, ...], i: int, j: int, folded: str) -> bool:
+    """Parentheses inside groups i..j close what they open: "(010) 6552" yes, "5865 (24" no."""
+    seps = "".join(g.sep_after for g in groups[i:j])
+    unmatched = seps.count(")") - seps.count("(")
+    leading = groups[i].start > 0 and folded[groups[i].start - 1] == "("
+    return unmatched in ((0, 1) if leading else (0,))
+
+
+def _counting(groups: tuple[Group, ...], i: int, j: int) -> bool:
+    """Groups that count up ("1 2 3 4 5 6 7 8 9 10"): page numbers, not a phone number."""
+    if j - i < 3:
+        return False
+    values = [int(g.digits) for g in groups[i:j + 1]]
+    return all(b == a + 1 for a, b in zip(values, values[1:]))
 
 
 def _classify_national(digits: str, regions: tuple[str, ...]) -> Number | None:
@@ -176,8 +202,8 @@ def _vanity(folded: str) -> list[tuple[int, int, Number]]:
     found = []
     for m in _VANITY.finditer(folded):
         prefix, word = m.group("prefix"), m.group("word")
-        if sum(c.isalpha() for c in word) < 2:
-            continue
+        if sum(c.isalpha() and c not in "OIL" for c in word) < 2:
+            continue  # "555-O17O" is a look-alike digit run, not a word
         dialable = phonenumbers.convert_alpha_characters_in_number(prefix.replace("O", "0") + word)
         number = classify(dialable, "US")
         if number and number.valid:

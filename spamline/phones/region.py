@@ -10,7 +10,7 @@ import phonenumbers
 DEFAULT_REGION = "CN"
 _PLUS_CC = re.compile(r"(?:\+|＋)\s?([1-9]\d{0,2})(?=[\s\-.(]*\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"\b[A-Za-z]{2,}\b")
+_LATIN = re.compile(r"\b[A-Za-z]{3,}\b")
 # characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
 _TRADITIONAL = set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")
 _SIMPLIFIED = set("电话号码与这们个来时会为对说国发务专线联络请拨门问题维修务总购买卖点标准开关体应该学机车书东陆后气区买实经营业单价览处网页湾传")
@@ -35,7 +35,7 @@ def infer_regions(text: str, url: str | None = None, encoding: str = "") -> tupl
         return (tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding),)
     if tld:
         return (tld,)
-    if len(_LATIN.findall(sample)) >= 2:
+    if _LATIN.search(sample):
         return _ENGLISH_REGIONS
     return (DEFAULT_REGION,)
 

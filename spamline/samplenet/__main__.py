@@ -14,22 +14,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages-per-site", type=int, default=12)
     parser.add_argument("--ground-truth", metavar="FILE", help="write the ground-truth JSON here")
     args = parser.parse_args(argv)
-    with SampleNetworkServer(seed=args.seed, pages_per_site=args.pages_per_site, port=args.port) as srv:
-        print(f"sample network (seed {args.seed}) on 127.0.0.1:{srv.port}, "
-              f"{srv.network.page_count} pages; map these hosts to 127.0.0.1:")
-        for host in srv.host_map:
-            print(f"  {host}")
-        print("seed URLs:")
-        for url in srv.seed_urls:
-            print(f"  {url}")
-        print(f"try: curl -H 'Host: {srv.network.hosts[0]}' http://127.0.0.1:{srv.port}/")
-        if args.ground_truth:
-            print(f"ground truth: {srv.write_ground_truth(args.ground_truth)}")
-        print("Ctrl-C to stop", flush=True)
-        try:
+    try:
+        with SampleNetworkServer(seed=args.seed, pages_per_site=args.pages_per_site, port=args.port) as srv:
+            print(f"sample network (seed {args.seed}) on 127.0.0.1:{srv.port}, "
+                  f"{srv.network.page_count} pages; map these hosts to 127.0.0.1:")
+            for host in srv.host_map:
+                print(f"  {host}")
+            print("seed URLs:")
+            for url in srv.seed_urls:
+                print(f"  {url}")
+            print(f"try: curl -H 'Host: {srv.network.hosts[0]}' http://127.0.0.1:{srv.port}/")
+            if args.ground_truth:
+                print(f"ground truth: {srv.write_ground_truth(args.ground_truth)}")
+            print("Ctrl-C to stop", flush=True)
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        parser.error(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}; pick another --port or 0")
 
 
 if __name__ == "__main__":

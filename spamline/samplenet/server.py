@@ -14,6 +14,7 @@ Pages can be removed, changed and restored at run time (`remove`,
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -55,9 +56,8 @@ class SampleNetworkServer:
     def start(self) -> "SampleNetworkServer":
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self._bind, self._requested_port), _Handler)
-        httpd.daemon_threads = True
-        httpd.app = self  # type: ignore[attr-defined]
+        httpd = _HTTPServer((self._bind, self._requested_port), _Handler)
+        httpd.app = self
         self._httpd = httpd
         self._truth = GroundTruth(self.network, self.port)
         self._thread = threading.Thread(target=httpd.serve_forever, name="samplenet", daemon=True)
@@ -167,6 +167,16 @@ def _e164(number: str) -> str:
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"cannot read {number!r} as a phone number: {exc}") from None
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    app: SampleNetworkServer
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client drops its connection; report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from spamline.model import (
     Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation, domain_of,
-    sightings_of,
+    stable_id,
 )
 from spamline.store import schema
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
@@ -78,17 +78,21 @@ class SQLiteStore(Store):
             raise StoreUnavailable(f"SQLite store {self.path} refused the batch: {exc}") from exc
 
     def _insert(self, conn: sqlite3.Connection, captures: Sequence[Capture]) -> None:
-        batch = {int_id(c.capture_id): c for c in captures}
+        batch: dict[int, tuple[str, Capture]] = {}
+        for c in captures:
+            hex_id = c.capture_id
+            batch[int_id(hex_id)] = (hex_id, c)
         known = set(_select_in(conn, "SELECT id FROM captures WHERE id IN ({})", list(batch)))
-        new = [(cid, c) for cid, c in batch.items() if cid not in known]
+        new = sorted(((cid, hex_id, c, page_id(c.url), c.domain)
+                      for cid, (hex_id, c) in batch.items() if cid not in known),
+                     key=lambda item: item[2].captured_at)
         if not new:
             return
         pages: dict[int, list] = {}
-        for _, c in sorted(new, key=lambda item: item[1].captured_at):
-            pid = page_id(c.url)
+        for _, _, c, pid, domain in new:
             row = pages.get(pid)
             if row is None:
-                pages[pid] = [pid, c.url, c.domain, c.title, c.captured_at, c.captured_at]
+                pages[pid] = [pid, c.url, domain, c.title, c.captured_at, c.captured_at]
             else:
                 row[3], row[5] = c.title, c.captured_at
         conn.executemany(
@@ -105,26 +109,26 @@ class SQLiteStore(Store):
                encoding, ip_address, title, job, brands, features, warc_file, warc_offset,
                warc_length, warc_record_id, warc_payload_digest)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (_capture_row(cid, c) for cid, c in new),
+            (_capture_row(cid, hex_id, pid, c) for cid, hex_id, c, pid, _ in new),
         )
         conn.executemany(
             "INSERT INTO capture_text(rowid, title, text) VALUES (?, ?, ?)",
-            ((cid, c.title, c.text) for cid, c in new),
+            ((cid, c.title, c.text) for cid, _, c, _, _ in new),
         )
         sightings, brand_rows = [], []
         numbers: dict[str, list[str]] = {}
         domains: dict[str, list[str]] = {}
-        for cid, c in new:
+        for cid, hex_id, c, pid, domain in new:
+            when = c.captured_at
             brands = json.dumps(c.brands, ensure_ascii=False)
             lowered = {b.lower() for b in c.brands if b}
-            for s, hit in zip(sightings_of(c), c.hits):
-                sid = int_id(s.sighting_id)
-                sightings.append((sid, cid, page_id(c.url), s.e164, s.number_type, s.raw, s.start,
-                                  s.end, s.context, s.source, hit.region, s.domain, brands,
-                                  s.captured_at))
-                brand_rows.extend((b, s.captured_at, sid) for b in lowered)
-                _widen(numbers, s.e164, s.captured_at, s.number_type)
-            _widen(domains, c.domain, c.captured_at)
+            for h in c.hits:
+                sid = int_id(stable_id(hex_id, h.e164, h.start))  # = Sighting.sighting_id
+                sightings.append((sid, cid, pid, h.e164, h.type, h.raw, h.start, h.end,
+                                  h.context, h.source, h.region, domain, brands, when))
+                brand_rows.extend((b, when, sid) for b in lowered)
+                _widen(numbers, h.e164, when, h.type)
+            _widen(domains, domain, when)
         conn.executemany(
             """INSERT OR IGNORE INTO sightings(id, capture, page, e164, number_type, raw, start,
                "end", context, source, region, domain, brands, captured_at)
@@ -376,9 +380,9 @@ class SQLiteStore(Store):
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _capture_row(cid: int, c: Capture) -> tuple:
+def _capture_row(cid: int, hex_id: str, pid: int, c: Capture) -> tuple:
     w = c.warc
-    return (cid, c.capture_id, page_id(c.url), c.url, c.status, c.captured_at, c.content_type,
+    return (cid, hex_id, pid, c.url, c.status, c.captured_at, c.content_type,
             c.encoding, c.ip_address, c.title, c.job, json.dumps(c.brands, ensure_ascii=False),
             json.dumps(c.features, ensure_ascii=False, default=str),
             w.file if w else None, w.offset if w else None, w.length if w else None,

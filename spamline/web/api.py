@@ -13,10 +13,14 @@ from spamline.web import exports, queries
 from spamline.web.deps import api_scope, get_store
 from spamline.web.replay import replay_url
 from spamline.web.schemas import (BrandReport, CaptureList, CaptureOut, ExportOut, ExportRequest,
-                                  Me, NetworkList, NumberResult, SearchResult)
+                                  Error, Me, NetworkList, NumberResult, SearchResult)
 from spamline.web.scope import Scope
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses={
+    401: {"model": Error, "description": "missing or unknown API token"},
+    429: {"model": Error, "description": "rate limit reached; see the Retry-After header"},
+})
+NOT_FOUND = {404: {"model": Error, "description": "not found, or not visible to this token"}}
 
 ScopeDep = Annotated[Scope, Depends(api_scope)]
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -56,7 +60,7 @@ def search(scope: ScopeDep, store: StoreDep,
 
 
 @router.get("/numbers/{number}", response_model=NumberResult,
-            summary="A number's profile and its timeline of sightings")
+            summary="A number's profile and its timeline of sightings", responses=NOT_FOUND)
 def number(number: str, scope: ScopeDep, store: StoreDep,
            limit: Limit = 50, offset: Offset = 0) -> NumberResult:
     e164 = as_number(number)
@@ -74,7 +78,7 @@ def brands(scope: ScopeDep, store: StoreDep) -> list[Brand]:
 
 
 @router.get("/brands/{name}/report", response_model=BrandReport,
-            summary="Pages giving a brand a number it does not own")
+            summary="Pages giving a brand a number it does not own", responses=NOT_FOUND)
 def brand_report(name: str, scope: ScopeDep, store: StoreDep,
                  limit: Limit = 50, offset: Offset = 0) -> BrandReport:
     found = queries.brand(store, scope, name)
@@ -93,7 +97,8 @@ def networks(scope: ScopeDep, store: StoreDep, limit: Limit = 50,
                        next_offset=page.next_offset)
 
 
-@router.get("/networks/{network_id}", response_model=Network, summary="One network")
+@router.get("/networks/{network_id}", response_model=Network, summary="One network",
+            responses=NOT_FOUND)
 def network(network_id: str, scope: ScopeDep, store: StoreDep) -> Network:
     found = queries.network(store, scope, network_id)
     if found is None:
@@ -102,26 +107,25 @@ def network(network_id: str, scope: ScopeDep, store: StoreDep) -> Network:
 
 
 @router.get("/captures", response_model=CaptureList,
-            summary="Captures of a page, or involving a number, brand, domain or network")
+            summary="Captures (newest first) of a page, or involving a number, brand, domain "
+                    "or network", responses=NOT_FOUND)
 def captures(scope: ScopeDep, store: StoreDep,
-             url: Annotated[str | None, Query(max_length=2000)] = None,
-             number: Annotated[str | None, Query(max_length=40)] = None,
-             brand: Annotated[str | None, Query(max_length=200)] = None,
-             domain: Annotated[str | None, Query(max_length=253)] = None,
-             network_id: Annotated[str | None, Query(max_length=100)] = None) -> CaptureList:
-    selector = {"url": url, "brand": brand, "domain": domain, "network_id": network_id,
-                "number": as_number(number) if number else None}
-    if number and selector["number"] is None:
-        raise HTTPException(422, f"{number!r} is not a phone number; give it with its country code")
-    if not any(selector.values()):
-        raise HTTPException(422, "give one of url, number, brand, domain or network_id")
-    rows = queries.captures(store, scope, **selector)
+             by: Annotated[Literal["url", "number", "brand", "domain", "network"],
+                           Query(description="what `value` names")],
+             value: Annotated[str, Query(min_length=1, max_length=2000)]) -> CaptureList:
+    if by == "number":
+        e164 = as_number(value)
+        if e164 is None:
+            raise _not_found(f"number {value!r}")
+        value = e164
+    rows = queries.captures(store, scope, **{"network_id" if by == "network" else by: value})
     return CaptureList(results=[CaptureOut.of(c, replay_url(c)) for c in rows])
 
 
 @router.post("/exports", response_model=ExportOut, status_code=201,
              summary="Build an evidence package (WACZ) for a number, brand or network",
-             responses={501: {"description": "the evidence library is not available"}})
+             responses={**NOT_FOUND,
+                        409: {"model": Error, "description": "nothing archived to export"}})
 def create_export(body: ExportRequest, request: Request, scope: ScopeDep,
                   store: StoreDep) -> ExportOut:
     return exports.create(request.app.state, store, scope, body)
@@ -134,6 +138,6 @@ def list_exports(request: Request, scope: ScopeDep) -> list[ExportOut]:
 
 @router.get("/exports/{name}", response_class=FileResponse,
             summary="Download an evidence package",
-            responses={200: {"content": {"application/wacz": {}}}})
+            responses={**NOT_FOUND, 200: {"content": {"application/wacz": {}}}})
 def download_export(name: str, request: Request, scope: ScopeDep) -> FileResponse:
     return exports.download(request.app.state, scope, name)

@@ -189,7 +189,7 @@ def page_view(request: Request, scope: ScopeDep, store: StoreDep,
 @router.post("/exports")
 def export(request: Request, scope: ScopeDep, store: StoreDep,
            kind: Annotated[str, Form(pattern="^(number|brand|network)$")],
-           value: Annotated[str, Form(max_length=200)]) -> Response:
+           value: Annotated[str, Form(min_length=1, max_length=200)]) -> Response:
     made = exports.create(request.app.state, store, scope, ExportRequest(**{kind: value}))
     return RedirectResponse(f"/downloads?made={made.name}", status_code=303)
 

@@ -1,9 +1,13 @@
 """Shapes of the JSON API's requests and responses (they make the OpenAPI description)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from spamline.model import Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation
+
+
+class Error(BaseModel):
+    detail: str = Field(description="what went wrong and what to do next")
 
 
 class Me(BaseModel):
@@ -68,12 +72,18 @@ class CaptureList(BaseModel):
     results: list[CaptureOut]
 
 
+Selector = Field(None, min_length=1, max_length=200)
+
+
 class ExportRequest(BaseModel):
     """Exactly one of number, brand or network."""
 
-    number: str | None = None
-    brand: str | None = None
-    network: str | None = None
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["number"]}, {"required": ["brand"]}, {"required": ["network"]}]})
+
+    number: str = Selector
+    brand: str = Selector
+    network: str = Selector
 
     @model_validator(mode="after")
     def one_selector(self) -> "ExportRequest":

@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from spamline.evidence.records import read_location
+from spamline.evidence.screenshot import decode_body
+from spamline.model import Capture, WarcLocation
+from spamline.phones import extract_document
+
 CRAWL_SCRIPT = Path(__file__).with_name("crawl_site.py")
 
 HOME = """<!doctype html><html><head><meta charset="utf-8"><title>Acme 客服热线</title></head>
@@ -84,16 +89,62 @@ class Site:
         return self.base + path
 
 
-@pytest.fixture
-def site() -> Iterator[Site]:
+def serve_site() -> Site:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SiteHandler)
     server.daemon_threads = True
     server.pages = {"/": HOME, "/b": PAGE_B, "/script": PAGE_SCRIPT}  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(server)
-    server.shutdown()
-    server.server_close()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Site(server)
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    served = serve_site()
+    yield served
+    served.server.shutdown()
+    served.server.server_close()
+
+
+@dataclass
+class Archive:
+    """A data dir holding a crawl of the site and a recrawl of /b (a revisit)."""
+
+    site: Site
+    data: Path
+    rows: list[dict]  # what the spider saw, crawl after crawl
+    captures: list[Capture]
+
+    @property
+    def warcs(self) -> Path:
+        return self.data / "warcs"
+
+
+def captures_of(data: Path, rows: list[dict]) -> list[Capture]:
+    """Capture items as the pipelines would build them, from what the spider saw."""
+    captures = []
+    for row in rows:
+        loc = WarcLocation(**row["warc"])
+        record = read_location(data / "warcs", loc)
+        payload = record if record.rec_type != "revisit" else read_location(
+            data / "warcs", WarcLocation(**row["refers_to"]))
+        body = decode_body(payload.payload, payload.header("Content-Encoding"))
+        doc = extract_document(body, row["content_type"], row["url"])
+        captures.append(Capture(
+            url=row["url"], status=row["status"], captured_at=record.date[:19] + "Z",
+            content_type=row["content_type"], encoding=doc.encoding, ip_address=row["ip_address"],
+            title=doc.title, text=doc.text, warc=loc, job="test", hits=doc.hits,
+            brands=["Acme"] if "Acme" in doc.text else []))
+    return captures
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory) -> Iterator[Archive]:
+    served = serve_site()
+    data = tmp_path_factory.mktemp("archive") / "data"
+    rows = run_crawl(data, [served.url("/")]) + run_crawl(data, [served.url("/b")])
+    yield Archive(served, data, rows, captures_of(data, rows))
+    served.server.shutdown()
+    served.server.server_close()
 
 
 def run_crawl(data_dir: Path, urls: list[str], *, max_size: int | None = None,

@@ -9,6 +9,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from spamline.evidence import cdxj
 from spamline.evidence.records import read_location
+from spamline.evidence.writer import Exchange, WarcWriter
+from spamline.model import WarcLocation
 
 from .conftest import PAGE_GZ, run_crawl
 
@@ -16,27 +18,25 @@ from .conftest import PAGE_GZ, run_crawl
 def records_of(path):
     with open(path, "rb") as fh:
         return [(r.rec_type, r.rec_headers, r.http_headers, r.raw_stream.read())
-                for r in ArchiveIterator(fh, check_digests=True)]
+                for r in ArchiveIterator(fh, check_digests="raise")]
 
 
-def test_crawl_writes_valid_warc_with_request_response_pairs(site, tmp_path):
-    data = tmp_path / "data"
-    seen = run_crawl(data, [site.url("/")], job="job-one")
-    warcs = sorted((data / "warcs").glob("*.warc.gz"))
-    assert len(warcs) == 1
-    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(warcs[0])],
+def test_crawl_writes_valid_warcs_with_request_response_pairs(archive):
+    site, warcs = archive.site, sorted(archive.warcs.glob("*.warc.gz"))
+    assert len(warcs) == 2  # one per crawl
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *map(str, warcs)],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
 
     records = records_of(warcs[0])
     assert records[0][0] == "warcinfo"
     info = records[0][3].decode()
-    assert "spamline/" in info and "Scrapy/" in info and "job: job-one" in info
+    assert "spamline/" in info and "Scrapy/" in info and "job: test" in info
 
     by_id = {h.get_header("WARC-Record-ID"): (t, h) for t, h, _, _ in records}
     responses = [(h, http, body) for t, h, http, body in records if t == "response"]
-    assert {h.get_header("WARC-Target-URI") for h, _, _ in responses} >= {
-        site.url("/"), site.url("/b"), site.url("/gz"), site.url("/redirect"), site.url("/missing")}
+    assert {h.get_header("WARC-Target-URI") for h, _, _ in responses} == {
+        site.url(p) for p in ("/", "/b", "/gz", "/script", "/chunked", "/redirect", "/missing")}
     for headers, http, body in responses:
         assert headers.get_header("WARC-IP-Address") == "127.0.0.1"
         assert headers.get_header("WARC-Payload-Digest").startswith("sha256:")
@@ -49,37 +49,48 @@ def test_crawl_writes_valid_warc_with_request_response_pairs(site, tmp_path):
     statuses = {h.get_header("WARC-Target-URI"): http.get_statuscode() for h, http, _ in responses}
     assert statuses[site.url("/redirect")] == "302"
     assert statuses[site.url("/missing")] == "404"
+    custom = [http.get_header("X-Custom-Case") for h, http, _ in responses
+              if h.get_header("WARC-Target-URI") == site.url("/")]
+    assert custom == ["KeepMe"]
 
     # every page the spider saw carries the location of its response record
-    for row in seen:
-        rec = read_location(data / "warcs", cdxj_location(row["warc"]))
-        assert rec.rec_type == "response" and rec.url == row["url"]
+    for row in archive.rows:
+        rec = read_location(archive.warcs, WarcLocation(**row["warc"]))
+        assert rec.rec_type in ("response", "revisit") and rec.url == row["url"]
         assert rec.record_id == row["warc"]["record_id"]
         assert rec.warc_headers.get_header("WARC-Payload-Digest") == row["warc"]["payload_digest"]
 
 
-def test_body_is_archived_before_decompression(site, tmp_path):
-    data = tmp_path / "data"
-    seen = run_crawl(data, [site.url("/gz")])
-    rec = read_location(data / "warcs", cdxj_location(seen[0]["warc"]))
+def test_body_is_archived_before_decompression(archive):
+    row = next(r for r in archive.rows if r["url"].endswith("/gz"))
+    rec = read_location(archive.warcs, WarcLocation(**row["warc"]))
     assert rec.header("Content-Encoding") == "gzip"
     assert gzip.decompress(rec.payload).decode() == PAGE_GZ
 
 
-def test_recrawl_of_identical_payload_writes_revisit(site, tmp_path):
-    data = tmp_path / "data"
-    first = {row["url"]: row for row in run_crawl(data, [site.url("/b")])}
-    site.server.pages["/"] = site.server.pages["/"].replace("any time", "24/7")  # changed
-    second = {row["url"]: row for row in run_crawl(data, [site.url("/b"), site.url("/")])}
-
-    revisit = second[site.url("/b")]
-    assert revisit["refers_to"]["record_id"] == first[site.url("/b")]["warc"]["record_id"]
-    rec = read_location(data / "warcs", cdxj_location(revisit["warc"]))
+def test_recrawl_of_identical_payload_writes_revisit(archive):
+    first, second = [r for r in archive.rows if r["url"].endswith("/b")]
+    assert first["refers_to"] is None
+    assert second["refers_to"]["record_id"] == first["warc"]["record_id"]
+    rec = read_location(archive.warcs, WarcLocation(**second["warc"]))
     assert rec.rec_type == "revisit"
-    assert rec.warc_headers.get_header("WARC-Refers-To") == revisit["refers_to"]["record_id"]
-    assert rec.warc_headers.get_header("WARC-Profile").endswith("/revisit/identical-payload-digest")
-    assert rec.payload == b""
-    assert second[site.url("/")]["refers_to"] is None  # changed page: a full response again
+    assert rec.warc_headers.get_header("WARC-Refers-To") == first["warc"]["record_id"]
+    assert rec.warc_headers.get_header("WARC-Refers-To-Target-URI") == first["url"]
+    assert rec.warc_headers.get_header("WARC-Profile") == (
+        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest")
+    assert rec.status == 200 and rec.payload == b""
+
+
+def test_changed_payload_or_other_url_is_a_full_response(tmp_path):
+    def page(url, body):
+        return Exchange(url=url, status=200, body=body, response_headers=[])
+
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(page("http://a.test/", b"one"))
+    with WarcWriter(tmp_path) as writer:  # a later crawl, same data dir
+        assert writer.write_exchange(page("http://a.test/", b"one")).refers_to is not None
+        assert writer.write_exchange(page("http://a.test/", b"two")).refers_to is None
+        assert writer.write_exchange(page("http://b.test/", b"one")).refers_to is None
 
 
 def test_files_rotate_by_size_and_each_has_warcinfo_and_index(site, tmp_path):
@@ -90,14 +101,12 @@ def test_files_rotate_by_size_and_each_has_warcinfo_and_index(site, tmp_path):
     for warc in warcs:
         records = records_of(warc)
         assert records[0][0] == "warcinfo"
+        assert sum(t == "warcinfo" for t, *_ in records) == 1
         assert not (warc.parent / (warc.name + ".open")).exists()
         entries = list(cdxj.read_index(cdxj.sidecar(warc)))
-        assert [e.urlkey + e.timestamp for e in entries] == sorted(e.urlkey + e.timestamp for e in entries)
+        keys = [e.urlkey + " " + e.timestamp for e in entries]
+        assert keys == sorted(keys)
         indexed = {(e.offset, e.url) for e in entries}
-        offsets = {(row["warc"]["offset"], row["url"]) for row in seen if row["warc"]["file"] == warc.name}
-        assert offsets <= indexed
-
-
-def cdxj_location(d: dict):
-    from spamline.model import WarcLocation
-    return WarcLocation(**d)
+        for row in seen:
+            if row["warc"]["file"] == warc.name:
+                assert (row["warc"]["offset"], row["url"]) in indexed

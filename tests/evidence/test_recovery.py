@@ -83,12 +83,12 @@ def test_killed_crawl_then_restart_leaves_only_valid_warcs(site, tmp_path):
     data = tmp_path / "data"
     warcs = data / "warcs"
     proc = subprocess.Popen([sys.executable, str(CRAWL_SCRIPT), str(data), str(tmp_path / "seen"),
-                             site.url("/p/0"), "--max-size", "200000"],
+                             site.url("/p/0"), "--max-size", "50000"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if sum(p.stat().st_size for p in warcs.glob("*.warc.gz")) > 300_000:
+            if sum(p.stat().st_size for p in warcs.glob("*.warc.gz")) > 120_000:
                 break
             time.sleep(0.02)
         else:

@@ -1,7 +1,6 @@
 """Store fixtures: every backend, empty, in a temporary data dir."""
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -10,8 +9,7 @@ import pytest
 from spamline.datadir import DataDir
 from spamline.store import Store, open_store
 
-ES_URL = os.environ.get("SPAMLINE_ES_URL")
-ES_SKIP = "set SPAMLINE_ES_URL=http://127.0.0.1:9200 to run against a real server"
+from .backends import ES_SKIP, ES_URL
 
 
 @pytest.fixture(params=["sqlite", pytest.param("es", marks=pytest.mark.es)])

@@ -50,3 +50,14 @@ def sample_crawl() -> list[Capture]:
                 [], "联系我们", "联系电话 13812345678 固话 02087654321", 5),
         capture("http://other.test/empty", "2026-11-11T00:00:00Z", [], [], "No numbers", "nothing", 6),
     ]
+
+
+def numbered_crawl(n: int, day: str = "2026-11-20") -> list[Capture]:
+    """`n` captures of distinct pages, each with two numbers (one shared by all)."""
+    return [
+        capture(f"http://spam{i % 7}.test/p{i}", f"{day}T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
+                [hit(FAKE, "400-666-7777", 3, "toll_free"),
+                 hit(f"+86138{i:08d}", f"138{i:08d}", 40, "mobile")],
+                ["京东"], f"page {i}", f"京东客服 400-666-7777 call 138{i:08d}", i)
+        for i in range(n)
+    ]

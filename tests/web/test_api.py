@@ -108,7 +108,7 @@ def test_networks_list_and_one(client, site):
 
 
 def test_captures_of_a_page_carry_hits_warc_and_replay(client, site):
-    body = get(client, "/api/captures", site.analyst, url="http://random.test/").json()
+    body = get(client, "/api/captures", site.analyst, by="url", value="http://random.test/").json()
     [cap] = body["results"]
     assert [h["e164"] for h in cap["hits"]] == [UNBRANDED]
     assert cap["warc"]["record_id"].startswith("<urn:uuid:")
@@ -116,10 +116,22 @@ def test_captures_of_a_page_carry_hits_warc_and_replay(client, site):
     assert "body" not in cap and "text" not in cap
 
 
-def test_captures_need_a_selector(client, site):
-    r = get(client, "/api/captures", site.analyst)
-    assert r.status_code == 422 and "give one of" in r.json()["detail"]
-    assert get(client, "/api/captures", site.analyst, number="abc").status_code == 422
+@pytest.mark.parametrize("by, value, urls", [
+    ("number", SHARED, ["http://globex-help.test/b", "http://acme-help.test/"]),
+    ("brand", "globex", ["http://globex-help.test/b", "http://globex-help.test/"]),
+    ("domain", "acme-help.test", ["http://acme-help.test/"]),
+    ("network", "net-b", ["http://globex-help.test/"]),
+])
+def test_captures_by_selector(client, site, by, value, urls):
+    rows = get(client, "/api/captures", site.analyst, by=by, value=value).json()["results"]
+    assert [r["url"] for r in rows] == urls
+
+
+def test_captures_need_a_known_selector(client, site):
+    assert get(client, "/api/captures", site.analyst).status_code == 422
+    assert get(client, "/api/captures", site.analyst, by="colour", value="x").status_code == 422
+    r = get(client, "/api/captures", site.analyst, by="number", value="abc")
+    assert r.status_code == 404 and "not found" in r.json()["detail"]
 
 
 def test_openapi_describes_every_api_route(client):

@@ -1,0 +1,111 @@
+"""Brand and product detection: sample-network pages, registered aliases, hand-made phrases."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spamline.brands.detect import detect_brands, detect_product, headings_of
+from spamline.brands.registry import BrandIndex
+from spamline.model import Brand
+from spamline.phones import extract_document
+from spamline.phones.document import Document
+from spamline.samplenet.pages import PageTruth, render_page
+from spamline.samplenet.site import SampleNetwork
+from tests.networks.conftest import PORT, official_brands
+
+
+def claimed(claims) -> set[str]:
+    """Every spelling a page could be said to claim: brand, brand+product, brand product."""
+    if not claims:
+        return set()
+    c = claims[0]
+    return {x.casefold() for x in (c.brand, c.brand + c.product, f"{c.brand} {c.product}")}
+
+
+@lru_cache(maxsize=None)
+def extracted(seed: int) -> list[tuple[PageTruth, Document]]:
+    net = SampleNetwork(seed)
+    out = []
+    for host in net.hosts:
+        for path in net.paths(host):
+            page = render_page(net, host, path, PORT)
+            out.append((page.truth, extract_document(page.body, page.content_type, page.url)))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("registered", [False, True])
+def test_every_sample_page_names_its_brand(seed: int, registered: bool) -> None:
+    net = SampleNetwork(seed)
+    index = BrandIndex(official_brands(net) if registered else [])
+    spam = 0
+    for truth, doc in extracted(seed):
+        claims = detect_brands(doc.title, doc.text, headings_of(doc.source), index)
+        assert truth.brand.casefold() in claimed(claims), (truth.url, claims[:2])
+        if registered and truth.brand in net.official:
+            assert claims[0].registered and claims[0].brand == truth.brand
+        spam += truth.is_spam
+    assert spam > 100
+
+
+def test_title_phrase_gives_brand_and_product() -> None:
+    [c, *_] = detect_brands("金盾保险柜售后服务电话", "")
+    assert (c.brand, c.product, c.registered) == ("金盾", "保险柜", False)
+    assert c.evidence.startswith("title:")
+
+
+@pytest.mark.parametrize("title, brand, product", [
+    ("北京金盾保险柜维修中心-24小时服务热线", "金盾", "保险柜"),
+    ("24小时金盾保险柜售后", "金盾", "保险柜"),
+    ("【雪岭】空调维修电话", "雪岭", "空调"),
+    ("LG 空调 维修", "LG", "空调"),
+    ("Acme Printer Customer Service Number | Call Now", "Acme", "printer"),
+    ("Call Nimbus Router Support Number 1-800-555-0100", "Nimbus", "router"),
+    ("Welcome to Norton Antivirus Helpline", "Norton", "antivirus"),
+])
+def test_phrases(title: str, brand: str, product: str) -> None:
+    [c, *_] = detect_brands(title, "")
+    assert (c.brand, c.product) == (brand, product)
+
+
+def test_registered_alias_returns_canonical_name() -> None:
+    index = BrandIndex([Brand("Haier", ["海尔"], ["+864006999999"])])
+    [c, *_] = detect_brands("海尔空调售后服务电话 全国统一", "", index=index)
+    assert (c.brand, c.registered, c.product) == ("Haier", True, "空调")
+    [c, *_] = detect_brands("HAIER washing machine support number", "", index=index)
+    assert c.brand == "Haier"
+
+
+def test_brands_listed_in_passing_do_not_win() -> None:
+    index = BrandIndex([Brand("海尔"), Brand("美的"), Brand("格力")])
+    text = "我们还维修：海尔、美的、格力。" + "金盾保险柜售后服务电话 " * 3
+    [c, *rest] = detect_brands("金盾保险柜售后服务中心", text, ["金盾保险柜维修"], index)
+    assert c.brand == "金盾"
+    assert all(r.score < c.score for r in rest)
+
+
+def test_page_without_service_phrase_claims_nothing() -> None:
+    assert detect_brands("今日新闻", "今天天气晴朗，适合出游。") == []
+    assert detect_product("Weather today", "Sunny all day.") == ""
+
+
+def test_headings_come_from_h1_to_h3_only() -> None:
+    html = "<html><h1>金盾 保险柜</h1><h2>b</h2><h3>c</h3><h4>d</h4><p>e</p></html>"
+    assert headings_of(html) == ["金盾 保险柜", "b", "c"]
+    assert headings_of("") == []
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("金盾雪岭保险柜空调售后服务电话维修客服 -_|Acme Printer support400")),
+                max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_TEXT, text=_TEXT)
+def test_claimed_brand_is_read_from_the_page(title: str, text: str) -> None:
+    squash = lambda s: re.sub(r"\s+", "", s).casefold()  # noqa: E731
+    for c in detect_brands(title, text):
+        assert c.brand and squash(c.brand) in squash(title + "\n" + text)
