@@ -32,6 +32,8 @@ SPAMLINE_MAX_PAGES_PER_HOST = 20000  # stops endless pagination / calendar traps
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Journals requested URLs in JOBDIR so a crawl killed with -9 resumes (spamline.crawl.recover_frontier).
+DUPEFILTER_CLASS = "crawler.journal.JournalingDupeFilter"
 
 # Name resolution maps SPAMLINE_HOST_MAP names and refuses private addresses.
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"

@@ -1,19 +1,31 @@
 """Run a Scrapy crawl in this process and summarize it (the library side of `spamline crawl`)."""
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from scrapy import Request
 from scrapy.crawler import CrawlerProcess
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
+from crawler.journal import JOURNAL
 from spamline.datadir import DataDir
-from spamline.model import stable_id
+from spamline.model import stable_id, utc_now
+from spamline.store import StoreUnavailable, open_store
+from spamline.store.spool import Spool
+
+log = logging.getLogger(__name__)
 
 FINISHED = "finished"
+RUNNING = "spamline.running"  # in JOBDIR while a crawl runs: still there => it was killed
+STARTED = "spamline.started"  # in JOBDIR: when this crawl (with all its resumes) began
 
 
 @dataclass
@@ -94,12 +106,19 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
     fetches everything afresh.
     """
     settings = crawl_settings(opts)
-    (opts.data_dir.jobs / opts.job_name).mkdir(parents=True, exist_ok=True)
+    job_dir = opts.data_dir.jobs / opts.job_name
+    job_dir.mkdir(parents=True, exist_ok=True)
+    spider_args = dict(opts.spider_args)
+    state = Path(settings["JOBDIR"]) if settings["JOBDIR"] else None
+    if state:
+        spider_args["resume_urls"] = recover_if_killed(state, opts)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(load_object(opts.spider))
     started = time.monotonic()
-    process.crawl(crawler, start_urls=opts.urls, **opts.spider_args)
+    process.crawl(crawler, start_urls=opts.urls, **spider_args)
     process.start()
+    if state:
+        (state / RUNNING).unlink(missing_ok=True)
     stats = crawler.stats.get_stats()
     reason = str(stats.get("finish_reason", "unknown"))
     if reason == FINISHED:
@@ -118,3 +137,59 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
         log_file=settings["LOG_FILE"],
         resumable=reason != FINISHED,
     )
+
+
+def recover_if_killed(state: Path, opts: CrawlOptions) -> list[str]:
+    """Mark the job state as in use; if the last run was killed, repair it and return
+    the URLs to request again (see recover_frontier)."""
+    running, started = state / RUNNING, state / STARTED
+    urls = recover_frontier(state, opts, started.read_text()) if running.exists() else []
+    state.mkdir(parents=True, exist_ok=True)
+    if not started.exists():
+        started.write_text(utc_now())
+    running.touch()
+    return urls
+
+
+def recover_frontier(state: Path, opts: CrawlOptions, since: str) -> list[str]:
+    """Repair the job state of a crawl that was killed (kill -9, power cut) and return
+    the URLs to request again.
+
+    Scrapy's queue index is only written on a clean close, so after a kill the queue is
+    dropped and rebuilt from the journal of requested URLs (crawler.journal): URLs with
+    a capture stored since the crawl started count as done, all others are requested
+    again; the duplicate filter is rebuilt to hold exactly the done ones.
+    """
+    journal = state / JOURNAL
+    if not journal.exists():
+        return []
+    requested = list(dict.fromkeys(journal.read_text(encoding="utf-8").splitlines()))
+    done = captured_urls(opts, since)
+    for name in ("requests.queue", "requests.seen", "spider.state"):
+        path = state / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    seen = RFPDupeFilter(str(state))
+    for url in requested:
+        if url in done:
+            seen.request_seen(Request(url))
+    seen.close("rebuilt")
+    return [url for url in requested if url not in done]
+
+
+def captured_urls(opts: CrawlOptions, since: str) -> set[str]:
+    """URLs this job captured since `since`: in the store or waiting in its spool."""
+    rows: list[tuple[str, str, str]] = []
+    try:
+        with open_store(opts.store_url, opts.data_dir) as store:
+            rows += [(c.url, c.job, c.captured_at) for c in store.iter_captures()]
+    except StoreUnavailable as exc:
+        log.warning("store unavailable (%s): a killed crawl refetches all it had queued", exc)
+    spool = Spool(opts.data_dir.spool).path
+    if spool.exists():
+        for line in spool.read_bytes().splitlines():
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue  # a line torn by the kill
+            rows.append((data.get("url", ""), data.get("job", ""), data.get("captured_at", "")))
+    return {url for url, job, at in rows if job == opts.job_name and at >= since}

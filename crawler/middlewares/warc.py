@@ -16,6 +16,7 @@ records hold the headers as Scrapy gives them and the body exactly as received.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from importlib.metadata import version
 
@@ -24,10 +25,14 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.statscollectors import StatsCollector
 
 from spamline import __version__
 from spamline.datadir import DataDir
 from spamline.evidence.writer import DEFAULT_MAX_SIZE, Exchange, WarcWriter
+
+
+logger = logging.getLogger(__name__)
 
 
 def _pairs(headers) -> list[tuple[str, str]]:
@@ -55,8 +60,9 @@ def exchange_of(request: Request, response: Response) -> Exchange:
 class WarcCaptureMiddleware:
     """Downloader middleware writing request + response records for every download."""
 
-    def __init__(self, writer: WarcWriter) -> None:
+    def __init__(self, writer: WarcWriter, stats: StatsCollector) -> None:
         self.writer = writer
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "WarcCaptureMiddleware":
@@ -79,10 +85,11 @@ class WarcCaptureMiddleware:
             max_size=settings.getint("SPAMLINE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
             info=info,
         )
-        for _name, cut in writer.recovered:
+        for name, cut in writer.recovered:
+            logger.warning("WARC %s was left open by a crashed crawl: finished it, cutting "
+                           "%d bytes of a torn last record", name, cut)
             crawler.stats.inc_value("warc/recovered_files")
-            crawler.stats.inc_value("warc/recovered_bytes_cut", cut)
-        middleware = cls(writer)
+        middleware = cls(writer, crawler.stats)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
@@ -91,6 +98,7 @@ class WarcCaptureMiddleware:
         if "cached" in response.flags:
             return response  # HttpCacheMiddleware replay: archived when first fetched
         written = self.writer.write_exchange(exchange_of(request, response))
+        self.stats.inc_value("warc/revisits" if written.refers_to else "warc/responses")
         request.meta["warc"] = written.location
         if written.refers_to is not None:
             request.meta["warc_refers_to"] = written.refers_to

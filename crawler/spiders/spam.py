@@ -66,6 +66,8 @@ class SpamSpider(scrapy.Spider):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed,
                                  meta={"seed": True})
+        for url in getattr(self, "resume_urls", ()):  # the frontier of a killed crawl
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
     def parse(self, response: Response) -> Iterator[Any]:
         yield self.capture(response)

@@ -30,13 +30,20 @@ def register_official_brands(truth: GroundTruth, data_dir: DataDir) -> list[Bran
     return brands
 
 
-def score_store(truth: GroundTruth, data_dir: DataDir) -> str:
-    """Recall and precision of the stored numbers against the ground truth."""
+def report_store(truth: GroundTruth, data_dir: DataDir) -> None:
+    """Print the numbers and brands found, scored against the ground truth."""
     found: dict[str, set[str]] = defaultdict(set)
+    brand_pages: dict[str, set[str]] = defaultdict(set)
     with open_store(None, data_dir) as store:
         for s in store.iter_sightings():
             found[s.url].add(s.e164)
-    return str(truth.score(found))
+            if s.brand:
+                brand_pages[s.brand].add(s.url)
+    numbers = {n for nums in found.values() for n in nums}
+    click.echo(f"found {len(numbers)} distinct numbers on {len(found)} pages; "
+               f"scored against the ground truth: {truth.score(found)}")
+    ranked = sorted(brand_pages.items(), key=lambda kv: -len(kv[1]))
+    click.echo("brands claimed: " + ", ".join(f"{b} ({len(p)} pages)" for b, p in ranked))
 
 
 @click.command()
@@ -59,7 +66,7 @@ def demo(data_dir: DataDir, seed: int, pages_per_site: int, port: int, no_progre
                             settings={"AUTOTHROTTLE_ENABLED": False})
         summary = run_crawl(opts)
     print_summary(summary, data_dir)
-    click.echo(f"scored against the ground truth: {score_store(truth, data_dir)}")
+    report_store(truth, data_dir)
     click.echo(f"registered official numbers for {', '.join(b.name for b in brands)}")
     hotline = next(iter(sorted(next(iter(truth.networks.values())).numbers)))
     root = data_dir.root

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from spamline import __version__
 from spamline.evidence import cdxj
-from spamline.evidence.records import (ArchivedRecord, RecordNotFound, parse_raw, raw_member_at,
-                                       read_raw, resolve_in)
+from spamline.evidence.records import (ArchivedRecord, RecordNotFound, decode_body, parse_raw,
+                                       raw_member_at, read_raw, resolve_in)
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
-from spamline.evidence.screenshot import ScreenshotError, decode_body, find_browser, render_html
+from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
 from spamline.evidence.writer import Sha256WARCWriter
 from spamline.model import Capture, utc_now
 
@@ -166,7 +166,10 @@ def _screenshot(page: _Page, browser: str) -> bytes | None:
     content_type = rec.header("Content-Type") or ""
     if "html" not in content_type.lower() or not rec.payload:
         return None
-    body = decode_body(rec.payload, rec.header("Content-Encoding"))
+    try:
+        body = decode_body(rec.payload, rec.header("Content-Encoding"))
+    except ValueError as exc:
+        raise ScreenshotError(str(exc)) from exc
     return render_html(body, content_type=content_type, browser=browser)
 
 

@@ -1,6 +1,7 @@
 """Read one archived record by its location (file + offset), as a library call."""
 from __future__ import annotations
 
+import gzip
 import io
 import zlib
 from dataclasses import dataclass
@@ -49,6 +50,42 @@ class ArchivedRecord:
     def header(self, name: str) -> str | None:
         """An HTTP header of the archived response."""
         return self.http_headers.get_header(name) if self.http_headers else None
+
+
+def decode_body(body: bytes, content_encoding: str | None) -> bytes:
+    """Undo Content-Encoding (gzip, deflate, br when brotli is installed).
+
+    Raises ValueError for an unknown coding and for bodies that do not decode.
+    """
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
+    for coding in reversed(codings):
+        try:
+            body = _decode_one(body, coding)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(f"body does not decode as {coding}: {exc}") from exc
+    return body
+
+
+def _decode_one(body: bytes, coding: str) -> bytes:
+    if coding in ("gzip", "x-gzip"):
+        return gzip.decompress(body)
+    if coding == "deflate":
+        try:
+            return zlib.decompress(body)
+        except zlib.error:
+            return zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
+    if coding == "br":
+        try:
+            import brotli
+        except ImportError as exc:
+            raise ValueError("install brotli to decode Content-Encoding br") from exc
+        try:
+            return brotli.decompress(body)
+        except brotli.error as exc:
+            raise ValueError(f"body does not decode as br: {exc}") from exc
+    if coding == "identity":
+        return body
+    raise ValueError(f"cannot decode Content-Encoding {coding!r}")
 
 
 def read_record_headers(path: Path, offset: int) -> StatusAndHeaders:

@@ -22,8 +22,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from spamline.datadir import DataDir
 from spamline.evidence import cdxj
-from spamline.evidence.records import ArchivedRecord, RecordNotFound, read_record, resolve_in
-from spamline.evidence.screenshot import ScreenshotError, decode_body
+from spamline.evidence.records import (ArchivedRecord, RecordNotFound, decode_body, read_record,
+                                       resolve_in)
 from spamline.model import WarcLocation
 
 REPLAY_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -93,7 +93,7 @@ def replay_router(data_dir: DataDir | str | os.PathLike[str]) -> APIRouter:
             content_type = record.header("Content-Type") or "application/octet-stream"
             try:
                 body = decode_body(record.payload, record.header("Content-Encoding"))
-            except (ScreenshotError, OSError, ValueError) as exc:
+            except ValueError as exc:
                 raise HTTPException(422, f"cannot decode the archived body: {exc}") from exc
         return Response(body, headers={
             "Content-Type": content_type,

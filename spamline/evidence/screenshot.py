@@ -7,13 +7,11 @@ with all network traffic sent to a dead proxy. Where no browser is installed,
 """
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import zlib
 from pathlib import Path
 
 BROWSERS = ("/usr/bin/chromium", "chromium", "chromium-browser")
@@ -33,25 +31,6 @@ def find_browser() -> str | None:
         if path:
             return path
     return None
-
-
-def decode_body(body: bytes, content_encoding: str | None) -> bytes:
-    """Undo Content-Encoding (gzip, deflate, br when brotli is installed); other bodies unchanged."""
-    for coding in reversed([c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]):
-        if coding in ("gzip", "x-gzip"):
-            body = gzip.decompress(body)
-        elif coding == "deflate":
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompress(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
-        elif coding == "br":
-            import brotli  # optional: Scrapy installs it when it can decode br
-
-            body = brotli.decompress(body)
-        elif coding != "identity":
-            raise ScreenshotError(f"cannot decode Content-Encoding {coding!r}")
-    return body
 
 
 def _charset(content_type: str | None) -> str | None:

@@ -21,10 +21,11 @@ from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_timestamp
 from warcio.utils import Digester
-from warcio.warcwriter import WARCWriter
+from warcio.warcwriter import BufferWARCWriter, WARCWriter
 
 from spamline.evidence import cdxj
 from spamline.evidence.records import read_record_headers
@@ -36,12 +37,20 @@ WARC_EXT = ".warc.gz"
 OPEN_EXT = ".open"
 
 
-class Sha256WARCWriter(WARCWriter):
-    """warcio's writer with SHA-256 block and payload digests instead of SHA-1."""
+class _Sha256:
+    """Mixin: warcio writers compute SHA-256 block and payload digests instead of SHA-1."""
 
     @staticmethod
     def _create_digester() -> Digester:
         return Digester("sha256")
+
+
+class Sha256WARCWriter(_Sha256, WARCWriter):
+    """warcio's WARCWriter (to a file) with SHA-256 digests."""
+
+
+class Sha256BufferWARCWriter(_Sha256, BufferWARCWriter):
+    """warcio's BufferWARCWriter (to memory) with SHA-256 digests."""
 
 
 def payload_digest(data: bytes) -> str:
@@ -140,7 +149,7 @@ class WarcWriter:
         self.compresslevel = compresslevel
         self.recovered = recover_folder(self.folder)
         self._originals = self._load_originals()
-        self._builder = Sha256WARCWriter(io.BytesIO(), gzip=False, warc_version="1.1")
+        self._builder = Sha256BufferWARCWriter(gzip=False, warc_version="1.1")  # makes records
         self._serial = 0
         self._fh: io.BufferedWriter | None = None
         self._index: io.TextIOWrapper | None = None
@@ -164,7 +173,7 @@ class WarcWriter:
         warc_headers = {"WARC-Date": date, "WARC-Payload-Digest": digest}
         if ex.ip_address:
             warc_headers["WARC-IP-Address"] = ex.ip_address
-        req_id = self._builder._make_warc_id()
+        req_id = StatusAndHeadersParser.make_warc_id()
         warc_headers["WARC-Concurrent-To"] = req_id
         if original is None:
             resp = self._builder.create_warc_record(
@@ -255,11 +264,12 @@ class WarcWriter:
         return StatusAndHeaders(f"{ex.method} {target} {ex.request_protocol}", headers,
                                 protocol="", is_http_request=True)
 
-    def _gzip(self, record) -> bytes:
-        out = io.BytesIO()
-        self._builder._write_warc_record(out, record)
+    def _gzip(self, record: ArcWarcRecord) -> bytes:
+        """One record as one gzip member (warcio's own gzip is level 9: slower, barely smaller)."""
+        out = Sha256BufferWARCWriter(gzip=False, warc_version="1.1")
+        out.write_record(record)
         comp = zlib.compressobj(self.compresslevel, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return comp.compress(out.getvalue()) + comp.flush()
+        return comp.compress(out.get_contents()) + comp.flush()
 
     def _ensure_file(self, incoming: int) -> None:
         if self._fh is not None and self._size > 0 and self._size + incoming > self.max_size:

@@ -57,7 +57,7 @@ return #vals
 """
 
 
-def frontier_settings(redis_url: str, job: str, idle: float = 3.0) -> dict[str, Any]:
+def frontier_settings(redis_url: str, job: str, idle: float = 3.0, leases: int = 8) -> dict[str, Any]:
     """Scrapy settings that put a job's frontier on Redis (keys prefixed `spamline:<job>`)."""
     prefix = f"spamline:{job}"
     return {
@@ -70,6 +70,7 @@ def frontier_settings(redis_url: str, job: str, idle: float = 3.0) -> dict[str, 
         "REDIS_URL": redis_url,
         "SPIDER_MIDDLEWARES": {"spamline.jobs.frontier.LeaseAckMiddleware": 10},
         "SPAMLINE_FRONTIER_IDLE": idle,
+        "SPAMLINE_FRONTIER_LEASES": leases,
         "JOBDIR": None,  # the frontier lives in Redis, not in the job folder
     }
 
@@ -86,6 +87,7 @@ class LeasedScheduler(Scheduler):
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.idle_grace = crawler.settings.getfloat("SPAMLINE_FRONTIER_IDLE", 3.0)
+        scheduler.max_leases = crawler.settings.getint("SPAMLINE_FRONTIER_LEASES", 8)
         crawler.signals.connect(scheduler.on_idle, signal=signals.spider_idle)
         return scheduler
 
@@ -127,16 +129,18 @@ class LeasedScheduler(Scheduler):
                     moved += n
                     self.spider.logger.warning("frontier: requeued %d in-flight requests of "
                                                "stopped worker %s", n, owner)
-                    self.stats.inc_value("spamline/frontier/reclaimed", n, spider=self.spider)
+                    self.stats.inc_value("spamline/frontier/reclaimed", n)
         return moved
 
     def next_request(self) -> Request | None:
+        if self.server.hlen(self.inflight) >= self.max_leases:
+            return None  # leave the rest of the queue to the other workers
         encoded = self._pop(keys=[self.queue.key, self.inflight])
         if not encoded:
             return None
         request = self.queue._decode_request(encoded)
         request.meta.setdefault(LEASES, []).append(lease_id(encoded))
-        self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def ack(self, request: Request) -> None:

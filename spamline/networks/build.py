@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
 from spamline.model import Brand, Network, Sighting, stable_id
-from spamline.networks.cluster import HUB_MIN, cluster
+from spamline.networks.cluster import HUB_MIN, cluster, unique
 from spamline.networks.graph_input import GraphInput
 
 MAX_EXPLANATIONS = 30
@@ -48,7 +49,7 @@ def networks_from(data: GraphInput, brands: Sequence[Brand] = (), previous: Sequ
     member_pairs = linking[pair_num]
     num_group = np.full(len(numbers), -1, np.int64)
     num_group[pair_num[member_pairs]] = c.label[pair_page[member_pairs]]
-    groups = np.unique(num_group[num_group >= 0])
+    groups = unique(num_group[num_group >= 0])
 
     order = np.argsort(c.label, kind="stable")
     sorted_labels = c.label[order]
@@ -61,9 +62,10 @@ def networks_from(data: GraphInput, brands: Sequence[Brand] = (), previous: Sequ
     num_pages = np.bincount(pair_num, minlength=len(numbers))
     num_doms = _domains_per_number(pair_num, page_dom[pair_page], len(numbers))
     refused_on: dict[int, list[int]] = {}  # group -> hub/official numbers on its pages
-    for n in np.nonzero(~linking)[0].tolist():
-        for g in np.unique(c.label[pair_page[pair_num == n]]).tolist():
-            refused_on.setdefault(g, []).append(n)
+    off = ~member_pairs
+    width = len(c.label) + 1
+    for key in unique(pair_num[off] * width + c.label[pair_page[off]]).tolist():
+        refused_on.setdefault(key % width, []).append(key // width)
 
     hubs = {numbers[n]: k for n, k in c.hub_groups.items()}
     shared = {domains[d]: k for d, k in c.shared_groups.items()}
@@ -71,33 +73,42 @@ def networks_from(data: GraphInput, brands: Sequence[Brand] = (), previous: Sequ
     for g in groups.tolist():
         pages = pages_of[g]
         member_nums = sorted(nums_of[g], key=lambda n: (-len(num_doms[n]), numbers[n]))
-        doms = Counter(page_dom[pages].tolist())
+        doms = set(page_dom[pages].tolist())
+        pick = _picker(pages)
+        brand_counts = Counter(pick(data.page_brand))
+        brand_counts.pop("", None)
         net = Network(
             network_id="",
             numbers=sorted(numbers[n] for n in member_nums),
-            brands=[b for b, _ in Counter(data.page_brand[p] for p in pages.tolist()
-                                          if data.page_brand[p]).most_common()],
+            brands=[b for b, _ in brand_counts.most_common()],
             domains=sorted(domains[d] for d in doms),
             templates=sorted({templates[t] for t in page_tpl[pages].tolist() if t >= 0}),
             pages=len(pages),
-            first_seen=min(data.page_first[p] for p in pages.tolist()),
-            last_seen=max(data.page_last[p] for p in pages.tolist()),
+            first_seen=min(pick(data.page_first)),
+            last_seen=max(pick(data.page_last)),
         )
         net.explanations = _explain(
             member_nums, numbers, domains, num_pages, num_doms,
             [numbers[n] for n in refused_on.get(g, [])], hubs, owner,
-            [domains[d] for d in doms if domains[d] in shared], shared)
+            [domains[d] for d in doms if domains[d] in shared], shared,
+            {domains[d]: c.domain_joins[d] for d in doms if d in c.domain_joins})
         networks.append(net)
     assign_ids(networks, previous)
     networks.sort(key=lambda n: (-len(n.numbers), -n.pages, n.network_id))
     return BuildResult(networks, hubs, shared, {n: owner[n] for n in numbers if n in owner})
 
 
+def _picker(indices: np.ndarray):
+    """A function taking those items of a list (as a tuple), at C speed."""
+    get = itemgetter(*indices.tolist())
+    return (lambda seq: (get(seq),)) if len(indices) == 1 else get
+
+
 def _domains_per_number(pair_num: np.ndarray, pair_dom: np.ndarray, n: int) -> list[list[int]]:
     out: list[list[int]] = [[] for _ in range(n)]
     if len(pair_num):
         width = int(pair_dom.max()) + 1
-        keys = np.unique(pair_num * width + pair_dom)
+        keys = unique(pair_num * width + pair_dom)
         for num, dom in zip((keys // width).tolist(), (keys % width).tolist()):
             out[num].append(dom)
     return out
@@ -105,7 +116,8 @@ def _domains_per_number(pair_num: np.ndarray, pair_dom: np.ndarray, n: int) -> l
 
 def _explain(member_nums: list[int], numbers: list[str], domains: list[str], num_pages: np.ndarray,
              num_doms: list[list[int]], refused: list[str], hubs: Mapping[str, int],
-             owner: Mapping[str, str], shared_here: list[str], shared: Mapping[str, int]) -> list[str]:
+             owner: Mapping[str, str], shared_here: list[str], shared: Mapping[str, int],
+             joins: Mapping[str, int]) -> list[str]:
     """Why these members are one network, and which links were refused."""
     lines = []
     for n in member_nums:
@@ -114,6 +126,8 @@ def _explain(member_nums: list[int], numbers: list[str], domains: list[str], num
         lines.append(f"{numbers[n]} links {num_pages[n]} page(s) on {len(doms)} domain(s): {shown}")
     if len(member_nums) == 1 and len(num_doms[member_nums[0]]) == 1:
         lines[-1] += " (a network of one number on one domain)"
+    for d in sorted(joins):
+        lines.append(f"domain {d} joins {joins[d]} groups of pages that share no number")
     notes = []
     for e164 in sorted(refused):
         if e164 in owner:

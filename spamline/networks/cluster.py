@@ -31,6 +31,7 @@ class Clusters:
     shared_domains: np.ndarray  # bool per domain: hosts pages of unrelated groups
     hub_groups: dict[int, int]  # number -> how many unrelated groups it touched
     shared_groups: dict[int, int]  # domain -> how many unrelated groups it touched
+    domain_joins: dict[int, int]  # domain -> how many number-held groups it joined (2+)
 
 
 def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n_nums: int,
@@ -71,7 +72,8 @@ def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n
         label, established = _link(label, established, nums, pages)
 
     dom_of_page = page_dom.astype(np.int64)
-    shared_groups = _refuse(dom_of_page, label, established, hub_min)
+    touching = _refuse(dom_of_page, label, established, 2)
+    shared_groups = {d: k for d, k in touching.items() if k >= hub_min}
     shared_domains = np.zeros(n_doms, bool)
     if shared_groups:
         shared_domains[list(shared_groups)] = True
@@ -79,14 +81,15 @@ def cluster(pair_num: np.ndarray, pair_page: np.ndarray, page_dom: np.ndarray, n
         shared_domains[: len(blocked_domains)] |= blocked_domains[:n_doms]
     ok = ~shared_domains[dom_of_page]
     label, _ = _link(label, established, dom_of_page[ok], np.nonzero(ok)[0], mark=False)
-    return Clusters(label, hub_numbers, shared_domains, hub_groups, shared_groups)
+    joins = {d: k for d, k in touching.items() if not shared_domains[d]}
+    return Clusters(label, hub_numbers, shared_domains, hub_groups, shared_groups, joins)
 
 
 def _distinct_count(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """For each key 0..n-1, how many distinct values it is paired with."""
     if not len(keys):
         return np.zeros(n, np.int64)
-    pairs = np.unique(keys.astype(np.int64) * (int(values.max()) + 1) + values)
+    pairs = unique(keys.astype(np.int64) * (int(values.max()) + 1) + values)
     return np.bincount(pairs // (int(values.max()) + 1), minlength=n)
 
 
@@ -96,7 +99,7 @@ def _refuse(linkers: np.ndarray, labels: np.ndarray, established: np.ndarray,
     est = established[labels]
     if not est.any():
         return {}
-    touched = np.unique(linkers[est] * len(established) + labels[est]) // len(established)
+    touched = unique(linkers[est] * len(established) + labels[est]) // len(established)
     counts = np.bincount(touched)
     return {int(k): int(counts[k]) for k in np.nonzero(counts >= hub_min)[0]}
 
@@ -111,10 +114,23 @@ def _link(label: np.ndarray, established: np.ndarray, linkers: np.ndarray, pages
     rows = linkers.astype(np.int64) + n_pages
     n_nodes = n_pages + int(linkers.max()) + 1
     graph = coo_matrix((np.ones(len(rows), np.int8), (rows, label[pages])), shape=(n_nodes, n_nodes))
-    _, comp = connected_components(graph, directed=False)
-    _, new_label = np.unique(comp[label], return_inverse=True)
+    n_comp, comp = connected_components(graph, directed=False)
+    used = np.zeros(n_comp, bool)
+    used[comp[label]] = True
+    new_label = (np.cumsum(used) - 1)[comp[label]]
     new_est = np.zeros(n_pages, bool)
     new_est[new_label[established[label]]] = True
     if mark:
         new_est[new_label[pages]] = True
     return new_label.astype(np.int64), new_est
+
+
+def unique(a: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: faster than np.unique's hashing for big int arrays)."""
+    if not len(a):
+        return a
+    a = np.sort(a)
+    keep = np.empty(len(a), bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]

@@ -2,9 +2,12 @@
 
 Each existing network the new pages touch enters the clustering as one
 established group (a stand-in page holding its numbers, plus one on each of its
-domains that the new pages use), so the same hub guard applies: a number that
-would join three unrelated networks becomes a hub instead. Networks the new
-pages do not touch are returned unchanged.
+domains that the new pages use), and a new page on a domain of exactly one
+network starts inside it, so the same hub guard applies: a number that would
+join three unrelated networks becomes a hub instead. Networks the new pages do
+not touch are returned unchanged. A number that turns into a hub only now is
+dropped from its network but does not split it; `spamline networks --rebuild`
+re-clusters from scratch.
 """
 from __future__ import annotations
 
@@ -51,7 +54,11 @@ def update_networks(previous: Sequence[Network], new_sightings: Iterable[Sightin
             if d in data.domains and d not in shared:
                 extra_dom.append(data.domains[d])
                 extra_key.append(k)
-    start = np.concatenate([np.full(n_new, -1, np.int64), np.array(extra_key, np.int64)])
+    # a new page on a domain of exactly one network starts inside that network
+    key_of = {nid: k for k, nid in enumerate(touched)}
+    owner_of_dom = [nets_of_dom.get(d, []) if d not in shared else [] for d in data.domains]
+    new_start = [key_of[o[0]] if len(o) == 1 else -1 for o in (owner_of_dom[d] for d in page_dom.tolist())]
+    start = np.array(new_start + extra_key, np.int64)
     all_dom = np.concatenate([page_dom, np.array(extra_dom, np.int64)])
     if extra_pairs:
         ep = np.array(extra_pairs, np.int64)

@@ -51,7 +51,8 @@ def render_svg(network: Network, graph: nx.Graph | None = None, width: int = 900
         color = COLORS.get(data.get("role")) if data.get("role") in ("hub", "official") else COLORS[kind]
         r = 5 + min(10, 2 * math.log1p(g.degree(n)))
         label = data["label"] if len(data["label"]) <= 28 else data["label"][:27] + "…"
-        out.append(f'<g><title>{escape(f"{kind} {data["label"]} ({data.get("role", "member")})")}</title>'
+        tip = escape(f"{kind} {data['label']} ({data.get('role', 'member')})")
+        out.append(f'<g><title>{tip}</title>'
                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{color}" stroke="#ffffff"/>'
                    f'<text x="{x + r + 2:.1f}" y="{y + 4:.1f}">{escape(label)}</text></g>')
     legend = ["number", "domain", "brand", "template", "hub", "official"]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from spamline.phones.fold import IGNORABLE
 
-_SEP = r"[ \-./()" + IGNORABLE + r"]"
-RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(\s?)?(?:[0-9]|[OoIl|](?=[0-9]))(?:" + _SEP + r"{0,4}[0-9OoIl|])*+")
+_ZW = IGNORABLE + "*+"
+_SEP = _ZW + r"(?:[ \-./()]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
+RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(" + _ZW + r"\s?" + _ZW + r")?(?:[0-9]|[OoIl|](?=[0-9]))(?:" + _SEP + r"[0-9OoIl|])*+")
 _GROUP = re.compile(r"[0-9OoIl|](?:" + IGNORABLE + r"*[0-9OoIl|])*")  # zero-widths do not split a group
 _LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
@@ -77,4 +78,12 @@ def is_enumeration(run: Run, i: int, folded: str) -> bool:
         return False
     if _ENUM_PUNCT & set(g.sep_after):
         return True
-    return g.start > 0 and folded[g.start - 1] == "("
+    return opening_paren(folded, g.start) is not None
+
+
+def opening_paren(folded: str, pos: int) -> int | None:
+    """The index of a "(" right before `pos` (zero-width characters between allowed)."""
+    k = pos - 1
+    while k >= 0 and folded[k] == IGNORABLE:
+        k -= 1
+    return k if k >= 0 and folded[k] == "(" else None

@@ -7,9 +7,9 @@ from itertools import accumulate
 import phonenumbers
 
 from spamline.model import PhoneHit
-from spamline.phones.candidates import Group, Run, find_runs, is_enumeration
+from spamline.phones.candidates import Group, Run, find_runs, is_enumeration, opening_paren
 from spamline.phones.classify import Number, classify, classify_short
-from spamline.phones.fold import fold
+from spamline.phones.fold import IGNORABLE, fold
 from spamline.phones.textmap import TextMap
 
 MIN_DIGITS, MAX_DIGITS = 7, 17
@@ -80,7 +80,7 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
 def _prefix_start(folded: str, run: Run) -> int:
     """Where the run really starts: its "+" or "(" before the first group."""
     s = run.start
-    while s > 0 and folded[s - 1] in "+( " and run.start - s < 3:
+    while s > 0 and folded[s - 1] in "+( " + IGNORABLE and run.start - s < 4:
         s -= 1
     while s < run.start and folded[s] not in "+(":
         s += 1
@@ -93,8 +93,9 @@ def _number_start(folded: str, run: Run, i: int, j: int) -> int:
     if g.plus:
         return _prefix_start(folded, run)
     closes = any(")" in h.sep_after for h in run.groups[i:j])
-    if closes and g.start > 0 and folded[g.start - 1] == "(":
-        return g.start - 1
+    paren = opening_paren(folded, g.start)
+    if closes and paren is not None:
+        return paren
     return g.start
 
 
@@ -155,7 +156,7 @@ def _balanced(groups: tuple[Group, ...], i: int, j: int, folded: str) -> bool:
     """Parentheses inside groups i..j close what they open: "(010) 6552" yes, "5865 (24" no."""
     seps = "".join(g.sep_after for g in groups[i:j])
     unmatched = seps.count(")") - seps.count("(")
-    leading = groups[i].start > 0 and folded[groups[i].start - 1] == "("
+    leading = opening_paren(folded, groups[i].start) is not None
     return unmatched in ((0, 1) if leading else (0,))
 
 
@@ -184,7 +185,7 @@ def _nanp_first(groups: tuple[Group, ...], folded: str, regions: tuple[str, ...]
         return regions
     sizes = [len(g.digits) for g in groups]
     nanp = (sizes == [1, 3, 3, 4] and groups[0].digits == "1") or (
-        sizes == [3, 3, 4] and groups[0].digits in _NANP_TOLL_FREE and folded[groups[0].start - 1:groups[0].start] == "(")
+        sizes == [3, 3, 4] and groups[0].digits in _NANP_TOLL_FREE and opening_paren(folded, groups[0].start) is not None)
     return ("US", *regions) if nanp else regions
 
 

@@ -32,6 +32,9 @@ from spamline.store.query import (
 )
 
 PAGE = 1000  # documents per search_after page
+# newest first, ties in the same order as the SQLite backend
+NEWEST_FIRST = [{"captured_at": "desc"}, {"capture_seq": "desc"}, {"start": "desc"},
+                {"e164": "desc"}]
 MAX_TERMS = 1000  # distinct brands / domains listed in a number profile
 
 SPAN_SCRIPT = """
@@ -74,7 +77,7 @@ SIGHTING_MAPPING = {
         "context": {"type": "text", "index": False}, "source": KEYWORD, "region": KEYWORD,
         "url": KEYWORD, "page_id": KEYWORD, "domain": KEYWORD, "brand": KEYWORD,
         "brands": KEYWORD, "brands_lc": KEYWORD, "captured_at": DATE, "capture_id": KEYWORD,
-        "warc": {"properties": WARC}, "seq": {"type": "long"},
+        "warc": {"properties": WARC}, "capture_seq": {"type": "long"},
         "page_title": TEXT, "page_text": TEXT,
     },
 }
@@ -143,11 +146,12 @@ class ElasticStore(Store):
 
     def drop(self) -> None:
         """Delete every index and template under this prefix (tests, re-migration)."""
-        self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True,
-                               allow_no_indices=True, expand_wildcards="all")
-        for kind in ("sightings", "captures"):
-            self.es.options(ignore_status=404).indices.delete_index_template(
-                name=f"{self.prefix}-{kind}")
+        with self._errors("delete indices in"):
+            self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True,
+                                   allow_no_indices=True, expand_wildcards="all")
+            for kind in ("sightings", "captures"):
+                self.es.options(ignore_status=404).indices.delete_index_template(
+                    name=f"{self.prefix}-{kind}")
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -275,8 +279,7 @@ class ElasticStore(Store):
                 after = hits[-1]["sort"]
 
     def _sightings(self, query: dict, limit: int, offset: int) -> list[Sighting]:
-        hits = list(self._scan(self._index("sightings"), query,
-                               [{"captured_at": "desc"}, {"seq": "desc"}], limit=offset + limit))
+        hits = list(self._scan(self._index("sightings"), query, NEWEST_FIRST, limit=offset + limit))
         docs = [h["_source"] for h in hits[offset:]]
         networks = self._network_ids({d["e164"] for d in docs})
         return [_sighting(d, networks.get(d["e164"])) for d in docs]
@@ -332,7 +335,7 @@ class ElasticStore(Store):
             self._refresh()
             resp = self.es.options(ignore_status=404).get(index=self._index("networks"),
                                                           id=network_id)
-        return resp["_source"]["doc"]["numbers"] if resp.get("found") else []
+        return resp["_source"]["doc"]["numbers"] if resp.body.get("found") else []
 
     def _filters(self, f: SearchFilters) -> list[dict]:
         must: list[dict] = []
@@ -358,7 +361,7 @@ class ElasticStore(Store):
         with self._errors("read a number from"):
             self._refresh()
             number = self.es.options(ignore_status=404).get(index=self._index("numbers"), id=e164)
-            if not number.get("found"):
+            if not number.body.get("found"):
                 return None
             pages = {"pages": {"cardinality": {"field": "page_id", "precision_threshold": 40000}}}
             resp = self.es.search(
@@ -412,7 +415,8 @@ class ElasticStore(Store):
 
     def iter_sightings(self) -> Iterator[Sighting]:
         batch: list[dict] = []
-        for h in self._scan(self._index("sightings"), {"match_all": {}}, [{"seq": "asc"}]):
+        oldest_first = [{"capture_seq": "asc"}, {"start": "asc"}, {"e164": "asc"}]
+        for h in self._scan(self._index("sightings"), {"match_all": {}}, oldest_first):
             batch.append(h["_source"])
             if len(batch) >= PAGE:
                 yield from self._with_networks(batch)
@@ -452,7 +456,7 @@ def _sighting_doc(c: Capture, s: Sighting, hit: PhoneHit) -> dict:
         "url": s.url, "page_id": stable_id(c.url), "domain": s.domain, "brand": s.brand,
         "brands": c.brands, "brands_lc": sorted({b.lower() for b in c.brands if b}),
         "captured_at": s.captured_at, "capture_id": s.capture_id,
-        "warc": asdict(c.warc) if c.warc else None, "seq": int_id(s.sighting_id),
+        "warc": asdict(c.warc) if c.warc else None, "capture_seq": int_id(s.capture_id),
         "page_title": c.title, "page_text": c.text,
     }
 

@@ -2,15 +2,7 @@
 from __future__ import annotations
 
 from spamline.model import Brand, stable_id
-
-try:
-    from spamline.phones import normalize_number
-except ImportError:  # spamline.phones is being written in parallel; remove once it lands
-    import re
-
-    def normalize_number(s: str, region: str | None = None) -> str | None:
-        digits = re.sub(r"[\s().-]", "", s)
-        return digits if re.fullmatch(r"\+[1-9]\d{6,14}", digits) else None
+from spamline.phones import normalize_number
 
 
 def int_id(hex_id: str) -> int:

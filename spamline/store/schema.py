@@ -2,6 +2,12 @@
 
 A new file runs every migration in order, so the upgrade path of an older data
 dir is the same code a fresh one runs. Never edit a released migration: append one.
+
+Rows of captures and sightings get ascending integer ids in write order (so the
+big tables and the full-text index grow at their end); a capture's `key` is the
+63-bit integer form of its capture id, which makes writes idempotent. Sightings
+are ordered newest first, ties broken by (ckey, start, e164) descending, the same
+order the Elasticsearch backend uses.
 """
 from __future__ import annotations
 
@@ -15,24 +21,23 @@ MIGRATIONS: list[str] = [
         title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
     CREATE INDEX pages_domain ON pages(domain);
     CREATE TABLE captures(
-        id INTEGER PRIMARY KEY, capture_id TEXT NOT NULL, page INTEGER NOT NULL,
-        url TEXT NOT NULL, status INTEGER NOT NULL, captured_at TEXT NOT NULL,
-        content_type TEXT NOT NULL DEFAULT '', encoding TEXT NOT NULL DEFAULT '',
-        ip_address TEXT, title TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '',
-        job TEXT NOT NULL DEFAULT '', brands TEXT NOT NULL DEFAULT '[]',
-        features TEXT NOT NULL DEFAULT '{}', warc_file TEXT, warc_offset INTEGER,
-        warc_length INTEGER, warc_record_id TEXT, warc_payload_digest TEXT);
+        id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE, capture_id TEXT NOT NULL,
+        page INTEGER NOT NULL, url TEXT NOT NULL, status INTEGER NOT NULL,
+        captured_at TEXT NOT NULL, content_type TEXT NOT NULL DEFAULT '',
+        encoding TEXT NOT NULL DEFAULT '', ip_address TEXT, title TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL DEFAULT '', job TEXT NOT NULL DEFAULT '',
+        brands TEXT NOT NULL DEFAULT '[]', features TEXT NOT NULL DEFAULT '{}', warc_file TEXT,
+        warc_offset INTEGER, warc_length INTEGER, warc_record_id TEXT, warc_payload_digest TEXT);
     CREATE INDEX captures_page ON captures(page, captured_at);
     CREATE TABLE sightings(
-        id INTEGER PRIMARY KEY, capture INTEGER NOT NULL, page INTEGER NOT NULL,
-        e164 TEXT NOT NULL, number_type TEXT NOT NULL, raw TEXT NOT NULL,
+        id INTEGER PRIMARY KEY, capture INTEGER NOT NULL, ckey INTEGER NOT NULL,
+        page INTEGER NOT NULL, e164 TEXT NOT NULL, number_type TEXT NOT NULL, raw TEXT NOT NULL,
         start INTEGER NOT NULL, "end" INTEGER NOT NULL, context TEXT NOT NULL,
         source TEXT NOT NULL, region TEXT NOT NULL, domain TEXT NOT NULL,
         brands TEXT NOT NULL DEFAULT '[]', captured_at TEXT NOT NULL);
     CREATE INDEX sightings_e164 ON sightings(e164, captured_at);
     CREATE INDEX sightings_domain ON sightings(domain, captured_at);
     CREATE INDEX sightings_capture ON sightings(capture);
-    CREATE INDEX sightings_time ON sightings(captured_at);
     CREATE TABLE numbers(
         e164 TEXT PRIMARY KEY, number_type TEXT NOT NULL,
         first_seen TEXT NOT NULL, last_seen TEXT NOT NULL) WITHOUT ROWID;

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from spamline.model import (
     Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation, domain_of,
-    stable_id,
 )
 from spamline.store import schema
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
@@ -22,10 +21,11 @@ from spamline.store.query import (
 
 CHUNK = 500  # host parameters per IN (...) list
 
+NEWEST_FIRST = "s.captured_at DESC, s.ckey DESC, s.start DESC, s.e164 DESC"
 SIGHTING_COLUMNS = """
     s.id, s.e164, s.number_type, s.raw, s.start, s."end", s.context, p.url, s.domain,
     s.brands, s.captured_at, c.capture_id, c.warc_file, c.warc_offset, c.warc_length,
-    c.warc_record_id, s.source, n.network_id
+    c.warc_record_id, s.source, n.network_id, s.ckey
 """
 SIGHTING_JOINS = """
     JOIN captures c ON c.id = s.capture
@@ -49,6 +49,7 @@ class SQLiteStore(Store):
                                         check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages per connection
             schema.migrate(self.conn)
         except sqlite3.OperationalError as exc:
             raise StoreUnavailable(
@@ -82,14 +83,16 @@ class SQLiteStore(Store):
         for c in captures:
             hex_id = c.capture_id
             batch[int_id(hex_id)] = (hex_id, c)
-        known = set(_select_in(conn, "SELECT id FROM captures WHERE id IN ({})", list(batch)))
-        new = sorted(((cid, hex_id, c, page_id(c.url), c.domain)
-                      for cid, (hex_id, c) in batch.items() if cid not in known),
-                     key=lambda item: item[2].captured_at)
-        if not new:
+        known = set(_select_in(conn, "SELECT key FROM captures WHERE key IN ({})", list(batch)))
+        fresh = sorted(((key, hex_id, c) for key, (hex_id, c) in batch.items() if key not in known),
+                       key=lambda item: item[2].captured_at)
+        if not fresh:
             return
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM captures").fetchone()[0]
+        new = [(first + i, key, hex_id, c, page_id(c.url), c.domain)
+               for i, (key, hex_id, c) in enumerate(fresh)]
         pages: dict[int, list] = {}
-        for _, _, c, pid, domain in new:
+        for _, _, _, c, pid, domain in new:
             row = pages.get(pid)
             if row is None:
                 pages[pid] = [pid, c.url, domain, c.title, c.captured_at, c.captured_at]
@@ -105,37 +108,42 @@ class SQLiteStore(Store):
             pages.values(),
         )
         conn.executemany(
-            """INSERT INTO captures(id, capture_id, page, url, status, captured_at, content_type,
-               encoding, ip_address, title, job, brands, features, warc_file, warc_offset,
-               warc_length, warc_record_id, warc_payload_digest)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (_capture_row(cid, hex_id, pid, c) for cid, hex_id, c, pid, _ in new),
+            """INSERT INTO captures(id, key, capture_id, page, url, status, captured_at,
+               content_type, encoding, ip_address, title, job, brands, features, warc_file,
+               warc_offset, warc_length, warc_record_id, warc_payload_digest)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (_capture_row(cid, key, hex_id, pid, c) for cid, key, hex_id, c, pid, _ in new),
         )
         conn.executemany(
             "INSERT INTO capture_text(rowid, title, text) VALUES (?, ?, ?)",
-            ((cid, c.title, c.text) for cid, _, c, _, _ in new),
+            ((cid, c.title, c.text) for cid, _, _, c, _, _ in new),
         )
         sightings, brand_rows = [], []
         numbers: dict[str, list[str]] = {}
         domains: dict[str, list[str]] = {}
-        for cid, hex_id, c, pid, domain in new:
+        sid = conn.execute("SELECT coalesce(max(id), 0) FROM sightings").fetchone()[0]
+        for cid, key, _, c, pid, domain in new:
             when = c.captured_at
             brands = json.dumps(c.brands, ensure_ascii=False)
             lowered = {b.lower() for b in c.brands if b}
+            seen: set[tuple[str, int]] = set()
             for h in c.hits:
-                sid = int_id(stable_id(hex_id, h.e164, h.start))  # = Sighting.sighting_id
-                sightings.append((sid, cid, pid, h.e164, h.type, h.raw, h.start, h.end,
+                if (h.e164, h.start) in seen:  # the same sighting id twice
+                    continue
+                seen.add((h.e164, h.start))
+                sid += 1
+                sightings.append((sid, cid, key, pid, h.e164, h.type, h.raw, h.start, h.end,
                                   h.context, h.source, h.region, domain, brands, when))
                 brand_rows.extend((b, when, sid) for b in lowered)
                 _widen(numbers, h.e164, when, h.type)
             _widen(domains, domain, when)
         conn.executemany(
-            """INSERT OR IGNORE INTO sightings(id, capture, page, e164, number_type, raw, start,
+            """INSERT INTO sightings(id, capture, ckey, page, e164, number_type, raw, start,
                "end", context, source, region, domain, brands, captured_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             sightings,
         )
-        conn.executemany("INSERT OR IGNORE INTO sighting_brands VALUES (?, ?, ?)", brand_rows)
+        conn.executemany("INSERT INTO sighting_brands VALUES (?, ?, ?)", brand_rows)
         conn.executemany(
             """INSERT INTO numbers(e164, first_seen, last_seen, number_type) VALUES (?, ?, ?, ?)
                ON CONFLICT(e164) DO UPDATE SET
@@ -235,7 +243,7 @@ class SQLiteStore(Store):
                    params: list[object], limit: int, offset: int) -> list[Sighting]:
         sql = (f"SELECT {SIGHTING_COLUMNS} FROM sightings s {SIGHTING_JOINS} "
                f"WHERE {' AND '.join([cond, *where])} "
-               "ORDER BY s.captured_at DESC, s.id DESC LIMIT ? OFFSET ?")
+               f"ORDER BY {NEWEST_FIRST} LIMIT ? OFFSET ?")
         rows = self.conn.execute(sql, [*cond_params, *params, limit, offset])
         return [_sighting(row) for row in rows]
 
@@ -250,10 +258,10 @@ class SQLiteStore(Store):
         sql = (f"SELECT {SIGHTING_COLUMNS} FROM sighting_brands b "
                f"JOIN sightings s ON s.id = b.sighting {SIGHTING_JOINS} "
                f"WHERE {' AND '.join(['b.brand = ?', *extra])} "
-               "ORDER BY b.captured_at DESC, b.sighting DESC LIMIT ?")
+               f"ORDER BY {NEWEST_FIRST.replace('s.captured_at', 'b.captured_at')} LIMIT ?")
         runs = [self.conn.execute(sql, [name, *params, *excluded, offset + limit]).fetchall()
                 for name in names]
-        merged = heapq.merge(*runs, key=lambda r: (r[10], r[0]), reverse=True)
+        merged = heapq.merge(*runs, key=_order_key, reverse=True)
         seen: set[int] = set()
         out = []
         for row in merged:
@@ -308,7 +316,7 @@ class SQLiteStore(Store):
             where.append("c.page = ?")
             params.append(page_id(url))
         sql = (f"SELECT {CAPTURE_COLUMNS} FROM captures c "
-               f"WHERE {' AND '.join(where) or '1'} ORDER BY c.captured_at DESC, c.id DESC")
+               f"WHERE {' AND '.join(where) or '1'} ORDER BY c.captured_at DESC, c.key DESC")
         return self._rebuild(self.conn.execute(sql, params).fetchall())
 
     def iter_captures(self) -> Iterator[Capture]:
@@ -380,9 +388,9 @@ class SQLiteStore(Store):
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _capture_row(cid: int, hex_id: str, pid: int, c: Capture) -> tuple:
+def _capture_row(cid: int, key: int, hex_id: str, pid: int, c: Capture) -> tuple:
     w = c.warc
-    return (cid, hex_id, pid, c.url, c.status, c.captured_at, c.content_type,
+    return (cid, key, hex_id, pid, c.url, c.status, c.captured_at, c.content_type,
             c.encoding, c.ip_address, c.title, c.job, json.dumps(c.brands, ensure_ascii=False),
             json.dumps(c.features, ensure_ascii=False, default=str),
             w.file if w else None, w.offset if w else None, w.length if w else None,
@@ -397,6 +405,11 @@ def _sighting(row: tuple) -> Sighting:
         capture_id=row[11], warc_file=row[12], warc_offset=row[13], warc_length=row[14],
         warc_record_id=row[15], source=row[16], network_id=row[17],
     )
+
+
+def _order_key(row: tuple) -> tuple:
+    """NEWEST_FIRST as a sort key over SIGHTING_COLUMNS rows."""
+    return row[10], row[18], row[4], row[1]
 
 
 def _widen(spans: dict[str, list[str]], key: str, when: str, kind: str | None = None) -> None:

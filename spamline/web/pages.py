@@ -165,7 +165,7 @@ def network(request: Request, network_id: str, scope: ScopeDep,
 @router.get("/networks/{network_id}/picture.svg")
 def network_picture(network_id: str, scope: ScopeDep, store: StoreDep) -> Response:
     net = _network(store, scope, network_id)
-    from spamline.networks import render_svg
+    from spamline.networks.render import render_svg  # networkx loads on first picture only
 
     svg = render_svg(net)
     return Response(svg, media_type="image/svg+xml",

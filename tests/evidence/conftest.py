@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from spamline.evidence.records import read_location
-from spamline.evidence.screenshot import decode_body
+from spamline.evidence.records import decode_body, read_location
 from spamline.model import Capture, WarcLocation
 from spamline.phones import extract_document
 
@@ -148,12 +147,14 @@ def archive(tmp_path_factory) -> Iterator[Archive]:
 
 
 def run_crawl(data_dir: Path, urls: list[str], *, max_size: int | None = None,
-              job: str = "test") -> list[dict]:
+              job: str = "test", host_map: dict[str, str] | None = None) -> list[dict]:
     """Crawl urls into data_dir in a subprocess; the JSON lines the spider saw."""
     out = data_dir.parent / f"{data_dir.name}-seen-{len(list(data_dir.parent.glob('*-seen-*')))}.jsonl"
     cmd = [sys.executable, str(CRAWL_SCRIPT), str(data_dir), str(out), *urls, "--job", job]
     if max_size:
         cmd += ["--max-size", str(max_size)]
+    if host_map:
+        cmd += ["--host-map", json.dumps(host_map)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return [json.loads(line) for line in out.read_text().splitlines()]

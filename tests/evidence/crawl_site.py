@@ -39,7 +39,7 @@ class SiteSpider(scrapy.Spider):
         }) + "\n")
         self.out.flush()
         if hasattr(response, "css"):
-            yield from response.follow_all(css="a")
+            yield from response.follow_all(css="a[href]")
 
     def closed(self, reason):
         self.out.close()
@@ -52,8 +52,12 @@ def main() -> None:
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--max-size", type=int, default=100 * 1024 * 1024)
     parser.add_argument("--job", default="test")
+    parser.add_argument("--host-map", default="{}", help="JSON {host: ip}, resolved by crawler.resolver")
     args = parser.parse_args()
-    process = CrawlerProcess({
+    host_map = json.loads(args.host_map)
+    resolver = {"TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
+                "SPAMLINE_HOST_MAP": host_map, "SPAMLINE_ALLOW_PRIVATE": True} if host_map else {}
+    process = CrawlerProcess({**resolver,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.warc.WarcCaptureMiddleware": 950},
         "SPAMLINE_DATA_DIR": args.data_dir, "SPAMLINE_JOB": args.job,
         "SPAMLINE_WARC_MAX_SIZE": args.max_size, "ROBOTSTXT_OBEY": False,

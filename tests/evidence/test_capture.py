@@ -12,7 +12,7 @@ from spamline.evidence.records import read_location
 from spamline.evidence.writer import Exchange, WarcWriter
 from spamline.model import WarcLocation
 
-from .conftest import PAGE_GZ, run_crawl
+from .conftest import PAGE_GZ
 
 
 def records_of(path):
@@ -93,20 +93,21 @@ def test_changed_payload_or_other_url_is_a_full_response(tmp_path):
         assert writer.write_exchange(page("http://b.test/", b"one")).refers_to is None
 
 
-def test_files_rotate_by_size_and_each_has_warcinfo_and_index(site, tmp_path):
-    data = tmp_path / "data"
-    seen = run_crawl(data, [site.url("/")], max_size=2500)
-    warcs = sorted((data / "warcs").glob("*.warc.gz"))
-    assert len(warcs) >= 3
+def test_files_rotate_by_size_and_each_has_warcinfo_and_index(tmp_path):
+    """(The killed-crawl test in test_recovery.py rotates through SPAMLINE_WARC_MAX_SIZE.)"""
+    with WarcWriter(tmp_path, max_size=2500, prefix="job7") as writer:
+        written = [writer.write_exchange(Exchange(
+            url=f"http://a.test/{i}", status=200, body=b"<p>%d</p>" % i * 80,
+            response_headers=[("Content-Type", "text/html")])) for i in range(12)]
+    warcs = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(warcs) >= 3 and all(w.name.startswith("job7-") for w in warcs)
+    assert all(w.stat().st_size < 2500 + 1500 for w in warcs)
     for warc in warcs:
         records = records_of(warc)
-        assert records[0][0] == "warcinfo"
-        assert sum(t == "warcinfo" for t, *_ in records) == 1
+        assert [t for t, *_ in records].count("warcinfo") == 1 and records[0][0] == "warcinfo"
         assert not (warc.parent / (warc.name + ".open")).exists()
         entries = list(cdxj.read_index(cdxj.sidecar(warc)))
         keys = [e.urlkey + " " + e.timestamp for e in entries]
         assert keys == sorted(keys)
-        indexed = {(e.offset, e.url) for e in entries}
-        for row in seen:
-            if row["warc"]["file"] == warc.name:
-                assert (row["warc"]["offset"], row["url"]) in indexed
+        mine = {(w.location.offset, w.location.length) for w in written if w.location.file == warc.name}
+        assert {(e.offset, e.length) for e in entries} == mine

@@ -63,9 +63,10 @@ def test_verify_fails_with_exit_1_naming_the_member(stored, tmp_path):
 
 
 def test_usage_and_empty_selection(stored, tmp_path):
-    out = str(tmp_path / "x.wacz")
-    assert CliRunner().invoke(main, ["evidence", "export", "-o", out]).exit_code == 2
-    both = CliRunner().invoke(main, ["evidence", "export", "--number", "1", "--brand", "b", "-o", out])
+    out, data = str(tmp_path / "x.wacz"), str(stored.data)
+    assert CliRunner().invoke(main, ["evidence", "export", "-o", out, "--data-dir", data]).exit_code == 2
+    both = CliRunner().invoke(main, ["evidence", "export", "--number", "1", "--brand", "b", "-o", out,
+                                     "--data-dir", data])
     assert both.exit_code == 2
     none = CliRunner().invoke(main, ["evidence", "export", "--number", "+12025550123", "-o", out,
                                      "--data-dir", str(stored.data)])

@@ -46,6 +46,7 @@ resolve = {{ "net.test" = "127.0.0.1" }}
 AUTOTHROTTLE_ENABLED = false
 RETRY_TIMES = 0
 SPAMLINE_FRONTIER_IDLE = 2
+SPAMLINE_FRONTIER_LEASES = 2
 """)
     store = f"sqlite:{tmp_path / 'shared.db'}"
     return [subprocess.Popen([sys.executable, "-m", "spamline", "schedule", "run-job", str(config),

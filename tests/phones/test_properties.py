@@ -11,7 +11,7 @@ from phonenumbers import PhoneNumberType as PNT
 
 from spamline.phones import extract_document, extract_text
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("PHONES_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REGIONS = ["CN", "US", "GB", "AU", "IN", "HK", "TW"]
 TYPES = [PNT.TOLL_FREE, PNT.MOBILE, PNT.FIXED_LINE, PNT.SHARED_COST, PNT.FIXED_LINE_OR_MOBILE]
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")

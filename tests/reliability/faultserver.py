@@ -38,7 +38,7 @@ ZH_PAGE = ("<html><head><title>售后服务电话</title></head><body>"
 BROKEN_PAGE = ("<html><head><title>坏页面<title><body><table><tr><td>" + "<div><span>" * 3000
                + "<p>客服热线 400-812-3456 <b><i></p></b></i><!-- unclosed comment <script>var x='<"
                + "</td></table>" + "&#xD800;&bogus;\x00\x01" + "</html></html>")
-FAULTS = ("/hang", "/reset", "/loop/0", "/trap/0", "/big", "/big-chunked", "/bomb", "/binary",
+FAULTS = ("/hang", "/reset", "/loop/0", "/big", "/big-chunked", "/bomb", "/binary",
           "/binary-html", "/charset/wrong", "/charset/missing", "/broken")
 
 

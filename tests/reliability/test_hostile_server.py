@@ -94,7 +94,8 @@ def test_huge_body_is_cancelled(crawled: dict, path: str) -> None:
 
 
 def test_gzip_bomb_is_stopped(crawled: dict) -> None:
-    assert any("/bomb" in l and "max size" in l for l in crawled["log"].splitlines())
+    assert any("/bomb" in l and "DOWNLOAD_MAXSIZE" in l and "decompress" in l
+               for l in crawled["log"].splitlines())
     assert not any(u.endswith("/bomb") for u in crawled["captures"])
 
 

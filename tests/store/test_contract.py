@@ -34,7 +34,7 @@ def test_counts_and_idempotent_writes(store: Store) -> None:
 
 def test_search_number_in_any_format_newest_first(store: Store) -> None:
     loaded(store)
-    for query in (FAKE, "+86 400 666 7777", "+86 (400) 666-7777", f" {FAKE} "):
+    for query in (FAKE, "+86 400 666 7777", "400-666-7777", "４００６６６７７７７", f" {FAKE} "):
         found = store.search(query)
         assert urls(found) == [
             ("2026-11-05T08:00:00Z", "http://jd-kefu.test/a", FAKE),

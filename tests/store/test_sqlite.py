@@ -17,21 +17,21 @@ V1 = """
 CREATE TABLE pages(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, domain TEXT NOT NULL,
     title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
 CREATE INDEX pages_domain ON pages(domain);
-CREATE TABLE captures(id INTEGER PRIMARY KEY, capture_id TEXT NOT NULL, page INTEGER NOT NULL,
-    url TEXT NOT NULL, status INTEGER NOT NULL, captured_at TEXT NOT NULL,
+CREATE TABLE captures(id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
+    capture_id TEXT NOT NULL, page INTEGER NOT NULL, url TEXT NOT NULL, status INTEGER NOT NULL, captured_at TEXT NOT NULL,
     content_type TEXT NOT NULL DEFAULT '', encoding TEXT NOT NULL DEFAULT '', ip_address TEXT,
     title TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '', job TEXT NOT NULL DEFAULT '',
     brands TEXT NOT NULL DEFAULT '[]', features TEXT NOT NULL DEFAULT '{}', warc_file TEXT,
     warc_offset INTEGER, warc_length INTEGER, warc_record_id TEXT, warc_payload_digest TEXT);
 CREATE INDEX captures_page ON captures(page, captured_at);
-CREATE TABLE sightings(id INTEGER PRIMARY KEY, capture INTEGER NOT NULL, page INTEGER NOT NULL,
+CREATE TABLE sightings(id INTEGER PRIMARY KEY, capture INTEGER NOT NULL, ckey INTEGER NOT NULL,
+    page INTEGER NOT NULL,
     e164 TEXT NOT NULL, number_type TEXT NOT NULL, raw TEXT NOT NULL, start INTEGER NOT NULL,
     "end" INTEGER NOT NULL, context TEXT NOT NULL, source TEXT NOT NULL, region TEXT NOT NULL,
     domain TEXT NOT NULL, brands TEXT NOT NULL DEFAULT '[]', captured_at TEXT NOT NULL);
 CREATE INDEX sightings_e164 ON sightings(e164, captured_at);
 CREATE INDEX sightings_domain ON sightings(domain, captured_at);
 CREATE INDEX sightings_capture ON sightings(capture);
-CREATE INDEX sightings_time ON sightings(captured_at);
 CREATE TABLE numbers(e164 TEXT PRIMARY KEY, number_type TEXT NOT NULL, first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE domains(domain TEXT PRIMARY KEY, first_seen TEXT NOT NULL,
@@ -45,19 +45,19 @@ PRAGMA user_version = 1;
 def make_v1(path) -> None:
     """A version-1 file holding one capture of a fake JD page with one sighting."""
     url, when = "http://old.test/kefu", "2026-01-02T03:04:05Z"
-    cid, pid, sid = int_id("ab" * 20), page_id(url), int_id("cd" * 20)
+    key, pid = int_id("ab" * 20), page_id(url)
     conn = sqlite3.connect(path)
     conn.executescript(V1)
     conn.execute("INSERT INTO pages VALUES (?, ?, 'old.test', '京东客服', ?, ?)",
                  (pid, url, when, when))
     conn.execute(
-        "INSERT INTO captures(id, capture_id, page, url, status, captured_at, title, text, brands, "
-        "warc_file, warc_offset, warc_length, warc_record_id) "
-        "VALUES (?, ?, ?, ?, 200, ?, '京东客服', '京东售后退款热线 400-666-7777', ?, 'old.warc.gz', 0, 9, '<urn:uuid:x>')",
-        (cid, "ab" * 20, pid, url, when, json.dumps(["京东"])))
+        "INSERT INTO captures(id, key, capture_id, page, url, status, captured_at, title, text, "
+        "brands, warc_file, warc_offset, warc_length, warc_record_id) VALUES (1, ?, ?, ?, ?, 200, "
+        "?, '京东客服', '京东售后退款热线 400-666-7777', ?, 'old.warc.gz', 0, 9, '<urn:uuid:x>')",
+        (key, "ab" * 20, pid, url, when, json.dumps(["京东"])))
     conn.execute(
-        "INSERT INTO sightings VALUES (?, ?, ?, ?, 'toll_free', '400-666-7777', 10, 22, 'ctx', "
-        "'text', 'CN', 'old.test', ?, ?)", (sid, cid, pid, FAKE, json.dumps(["京东"]), when))
+        "INSERT INTO sightings VALUES (1, 1, ?, ?, ?, 'toll_free', '400-666-7777', 10, 22, 'ctx', "
+        "'text', 'CN', 'old.test', ?, ?)", (key, pid, FAKE, json.dumps(["京东"]), when))
     conn.execute("INSERT INTO numbers VALUES (?, 'toll_free', ?, ?)", (FAKE, when, when))
     conn.execute("INSERT INTO domains VALUES ('old.test', ?, ?)", (when, when))
     conn.execute("INSERT INTO brands VALUES ('JD', '[\"京东\"]', '[\"+864008123456\"]')")

@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from spamline.evidence.replay import replay_router
+from spamline.store import open_store
 from spamline.web import api, pages
+from spamline.web.replay import replay_url
 from spamline.web.auth import User, Users
 from tests.web.conftest import (FAKE_ACME, FAKE_GLOBEX, GLOBEX_OFFICIAL, SHARED, UNBRANDED,
                                 bearer)
@@ -71,6 +74,13 @@ CASES = [
     ("/exports", "POST", "/exports", {"kind": "number", "value": FAKE_GLOBEX}, 404),
     ("/downloads", "GET", "/downloads", None, 200),
     ("/downloads/{name}", "GET", f"/downloads/{GLOBEX_PACKAGE}", None, 404),
+    ("/replay/{warc_file}/{offset}", "GET", "<replay http://globex-help.test/>", None, 404),
+    ("/replay/{warc_file}/{offset}", "GET", "<replay http://random.test/>", None, 404),
+    ("/replay/{warc_file}/{offset}", "GET", "<replay http://acme-help.test/>", None, 200),
+    ("/replay/{warc_file}/{offset}/view", "GET", "<replay http://globex-help.test/>/view", None,
+     404),
+    ("/replay/{warc_file}/{offset}/view", "GET", "<replay http://acme-help.test/>/view", None,
+     200),
 ]
 UNGUARDED = {"/login", "/logout"}  # the sign-in form itself
 
@@ -93,17 +103,30 @@ def acme_client(site, globex_package):
         yield c
 
 
-def _routes() -> set[str]:
-    return {r.path for router in (api.router, pages.router) for r in router.routes} - UNGUARDED
+def _routes(site) -> set[str]:
+    routers = (api.router, pages.router, replay_router(site.data_dir))
+    return {r.path for router in routers for r in router.routes} - UNGUARDED
 
 
-def test_every_route_is_probed():
-    assert _routes() == {case[0] for case in CASES}
+def _replay_path(site, path: str) -> str:
+    """"<replay URL>" stands for the replay address of that page's capture."""
+    if not path.startswith("<replay "):
+        return path
+    url, rest = path[len("<replay "):].split(">", 1)
+    with open_store(None, site.data_dir) as store:
+        [capture] = store.captures(url=url)
+    return replay_url(capture) + rest
+
+
+def test_every_route_is_probed(site):
+    assert _routes(site) == {case[0] for case in CASES}
 
 
 @pytest.mark.parametrize("template, method, path, args, status", CASES,
                          ids=[f"{c[1]} {c[2]} {c[3] or ''}" for c in CASES])
-def test_acme_owner_sees_nothing_of_globex(acme_client, template, method, path, args, status):
+def test_acme_owner_sees_nothing_of_globex(acme_client, site, template, method, path, args,
+                                           status):
+    path = _replay_path(site, path)
     if method == "GET":
         r = acme_client.get(path, params=args, headers={"accept": "text/html"})
     elif path.startswith("/api/"):

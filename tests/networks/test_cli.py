@@ -1,0 +1,83 @@
+"""`spamline networks`: build, update, list, export and draw from a real SQLite store."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import networkx as nx
+from click.testing import CliRunner
+
+from spamline.cli import main
+from spamline.datadir import DataDir
+from spamline.store import open_store
+
+
+def run(data: DataDir, *args: str):
+    r = CliRunner().invoke(main, ["networks", "--data-dir", str(data.root), *args])
+    assert r.exit_code == 0, r.output
+    return r
+
+
+def listed(data: DataDir, *args: str) -> list[dict]:
+    return [json.loads(x) for x in run(data, "--json", *args).stdout.splitlines()]
+
+
+def test_networks_match_ground_truth_and_numbers_know_their_network(filled, truth) -> None:
+    nets = listed(filled)
+    for gt in truth.networks.values():
+        assert any(set(n["numbers"]) == set(gt.numbers) and set(n["domains"]) == set(gt.domains)
+                   for n in nets), gt.network_id
+    with open_store(None, filled) as store:
+        for n in nets:
+            assert store.number_profile(n["numbers"][0]).network_id == n["network_id"]
+        assert store.number_profile(truth.hubs[0]).network_id is None
+    table = run(filled).output
+    assert "hubs not used as links: " + truth.hubs[0] in table
+
+
+def test_rebuild_keeps_ids(filled) -> None:
+    first = {n["network_id"]: n["numbers"] for n in listed(filled)}
+    again = {n["network_id"]: n["numbers"] for n in listed(filled, "--rebuild")}
+    assert first == again
+
+
+def test_new_pages_are_folded_in(data_dir, captures, truth) -> None:
+    first_hosts = {"jindun-400.test", "baoxianxiang-shouhou.test", "ranqizao-shouhou.test",
+                   "xiyiji-24h.test", "printer-helpdesk.test"}
+    with open_store(None, data_dir) as store:
+        store.add_captures([c for c in captures if c.domain in first_hosts])
+    before = {n["network_id"]: n for n in listed(data_dir)}
+    assert len(before) == 4
+    with open_store(None, data_dir) as store:  # the other sites, crawled a month later
+        store.add_captures([replace(c, captured_at=c.captured_at.replace("2026-11-", "2026-12-"))
+                            for c in captures if c.domain not in first_hosts])
+    r = run(data_dir)
+    assert "(update:" in r.output
+    after = {n["network_id"]: n for n in listed(data_dir)}
+    assert set(before) <= set(after)
+    for gt in truth.networks.values():
+        assert any(set(n["numbers"]) == set(gt.numbers) and set(n["domains"]) == set(gt.domains)
+                   for n in after.values()), gt.network_id
+    assert "(unchanged:" in run(data_dir).output
+
+
+def test_export_and_svg(filled, tmp_path) -> None:
+    nets = listed(filled)
+    run(filled, "--export", "graphml", str(tmp_path / "g.graphml"))
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert {f"number:{e}" for n in nets for e in n["numbers"]} <= set(g.nodes)
+    run(filled, "--export", "gexf", str(tmp_path / "g.gexf"))
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_edges() == g.number_of_edges()
+    run(filled, "--svg", nets[0]["network_id"], str(tmp_path / "n.svg"))
+    assert (tmp_path / "n.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_unknown_network_and_empty_store(data_dir, tmp_path) -> None:
+    r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root)])
+    assert r.exit_code == 0 and "no networks yet" in r.output
+    r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root),
+                                  "--svg", "net-nope", str(tmp_path / "x.svg")])
+    assert r.exit_code == 1 and "spamline networks" in r.output
+    r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root),
+                                  "--export", "dot", str(tmp_path / "x.dot")])
+    assert r.exit_code == 2

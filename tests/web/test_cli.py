@@ -1,0 +1,60 @@
+"""`spamline serve` starts the real server; `spamline user` manages who may use it."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from click.testing import CliRunner
+
+from spamline.cli import main
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_answers_pages_and_api(site):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spamline", "serve", "--data-dir", str(site.data_dir.root),
+         "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        assert httpx.get(base + "/login").status_code == 200
+        me = httpx.get(base + "/api/me", headers={"Authorization": f"Bearer {site.acme}"})
+        assert me.json()["name"] == "acme-owner"
+        assert httpx.get(base + "/docs").status_code == 200
+        assert httpx.get(base + "/", follow_redirects=False).status_code == 303
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=15)
+    assert f"on http://127.0.0.1:{port}/" in out
+    assert site.acme not in out  # tokens never reach the server log
+
+
+def test_user_remove_and_list(tmp_path):
+    runner = CliRunner()
+    args = ["--data-dir", str(tmp_path)]
+    assert runner.invoke(main, ["user", "add", "ana", "--role", "analyst", *args]).exit_code == 0
+    assert runner.invoke(main, ["user", "remove", "ana", *args]).exit_code == 0
+    listed = runner.invoke(main, ["user", "list", *args])
+    assert listed.exit_code == 0 and "no users" in listed.output
+
+
+def test_serve_refuses_a_bad_store_url(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path), "--store", "ftp://x"])
+    assert result.exit_code == 1 and "unknown store URL" in result.output
