@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
@@ -74,7 +75,7 @@ class JobSpider(SpamSpider):
         """Queue the sitemaps a robots.txt lists."""
         if response.status != 200:
             return
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             self.crawler.stats.inc_value("spamline/robots_sitemaps")
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.failed)
 
@@ -83,11 +84,13 @@ class JobSpider(SpamSpider):
         if response.status != 200:
             return
         body = response.body
-        if body[:2] == gzip_magic_number:
+        if gzip_magic_number(response):
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         try:
             sitemap = Sitemap(body)
-        except Exception:  # lxml raises several kinds on junk; a bad sitemap is only logged
+        except (StopIteration, etree.LxmlError):  # empty or not XML
+            sitemap = None
+        if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):
             self.logger.warning("not a sitemap: %s", response.url)
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse

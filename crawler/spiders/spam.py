@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+import base64
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
@@ -64,7 +65,8 @@ class SpamSpider(scrapy.Spider):
 
     async def start(self) -> Any:
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.failed,
+            url, auth = split_credentials(url)
+            yield scrapy.Request(url, headers=auth, callback=self.parse, errback=self.failed,
                                  meta={"seed": True})
         for url in getattr(self, "resume_urls", ()):  # the frontier of a killed crawl
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
@@ -73,8 +75,9 @@ class SpamSpider(scrapy.Spider):
         yield self.capture(response)
         if response.status == 200 and isinstance(response, TextResponse):
             for link in self.links.extract_links(response):
-                if not self.over_host_cap(link.url):
-                    yield response.follow(link, callback=self.parse, errback=self.failed)
+                url, _ = split_credentials(link.url)  # never replay credentials a page shows
+                if not self.over_host_cap(url):
+                    yield response.follow(url, callback=self.parse, errback=self.failed)
 
     def capture(self, response: Response) -> Capture:
         """The archived response as an item for the pipelines."""
@@ -103,6 +106,18 @@ class SpamSpider(scrapy.Spider):
         if request.meta.get("seed"):
             self.crawler.stats.set_value(f"spamline/seed_failed/{request.url}", reason)
         self.logger.warning("could not fetch %s: %s", request.url, reason)
+
+
+def split_credentials(url: str) -> tuple[str, dict[str, str]]:
+    """The URL without user:password@ (so it is never logged or archived) and the
+    Basic Authorization header that carries them instead."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, {}
+    host = parts.netloc.rpartition("@")[2]
+    token = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    return (urlunsplit(parts._replace(netloc=host)),
+            {"Authorization": "Basic " + base64.b64encode(token.encode()).decode()})
 
 
 def _as_list(value: list[str] | str | tuple) -> list[str]:

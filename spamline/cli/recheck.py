@@ -5,7 +5,12 @@ import dataclasses
 
 import click
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    data_dir_option,
+    json_option,
+    print_json_lines,
+    store_option,
+)
 from spamline.datadir import DataDir
 
 

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    data_dir_option,
+    json_option,
+    print_json_lines,
+    store_option,
+)
 from spamline.datadir import DataDir
 from spamline.jobs.config import Job, JobConfigError, load_jobs
 

@@ -24,6 +24,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
 SOFTWARE = f"spamline {__version__}"
 SCREENSHOT_URI = "urn:spamline:screenshot:"
+SCREENSHOT_WORKERS = 2  # chromium processes at once
 
 
 class ExportError(RuntimeError):
@@ -224,15 +226,18 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             if screenshots and browser is None:
                 notes.append("screenshots skipped: no chromium found "
                              "(install Debian's chromium package to get them)")
-            for i, page in enumerate(pages if browser else []):
-                try:
-                    png = _screenshot(page, browser)
-                except ScreenshotError as exc:
-                    notes.append(f"no screenshot of {page.capture.url}: {exc}")
-                    continue
-                if png:
-                    say(f"screenshot {page.capture.url}")
-                    shots[i] = (png, warc.add_screenshot(page, png))
+            if browser:
+                with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
+                    futures = [pool.submit(_screenshot, page, browser) for page in pages]
+                    for i, (page, future) in enumerate(zip(pages, futures)):
+                        try:
+                            png = future.result()
+                        except ScreenshotError as exc:
+                            notes.append(f"no screenshot of {page.capture.url}: {exc}")
+                            continue
+                        if png:
+                            say(f"screenshot {page.capture.url}")
+                            shots[i] = (png, warc.add_screenshot(page, png))
         finally:
             warc.close()
 

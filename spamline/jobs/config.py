@@ -37,11 +37,11 @@ resolve = { "shop.test" = "127.0.0.1" }
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from croniter import croniter
 
 from spamline.crawl import CrawlOptions

@@ -83,7 +83,7 @@ class LeasedScheduler(Scheduler):
     """scrapy-redis's scheduler with leased pops, heartbeats and a shared idle rule."""
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "LeasedScheduler":
+    def from_crawler(cls, crawler: Any) -> LeasedScheduler:
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.idle_grace = crawler.settings.getfloat("SPAMLINE_FRONTIER_IDLE", 3.0)
@@ -182,7 +182,7 @@ class LeaseAckMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "LeaseAckMiddleware":
+    def from_crawler(cls, crawler: Any) -> LeaseAckMiddleware:
         return cls(crawler)
 
     async def process_spider_output_async(self, response: Any, result: AsyncIterator[Any],

@@ -132,8 +132,13 @@ def spam_urls(store: Store) -> list[str]:
     return list(dict.fromkeys(s.url for s in store.iter_sightings()))
 
 
+def page_states(store: Store, urls: Iterable[str]) -> dict[str, PageStatus]:
+    """Takedown status of each page (pages never seen with a number are left out)."""
+    found = {url: recheck_history(store, url) for url in dict.fromkeys(urls)}
+    return {url: status for url, status in found.items() if status is not None}
+
+
 def brand_takedowns(store: Store, brand: str) -> list[PageStatus]:
-    """Takedown status of each page that gives the brand a number it does not own."""
-    urls = dict.fromkeys(s.url for s in store.brand_report(brand))
-    found = (recheck_history(store, url) for url in urls)
-    return [status for status in found if status is not None]
+    """Takedown status of each page that gives the brand a number it does not own
+    (for `spamline brand report` and the web API)."""
+    return list(page_states(store, (s.url for s in store.brand_report(brand))).values())

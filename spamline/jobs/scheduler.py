@@ -89,8 +89,8 @@ class Scheduler:
                 "--run-id", run_id, "--data-dir", str(self.data_dir.root)]
         if self.store_url:
             args += ["--store", self.store_url]
-        out = open(self.data_dir.jobs / job.name / "worker.log", "ab")
-        with out:
+        (self.data_dir.jobs / job.name).mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir.jobs / job.name / "worker.log", "ab") as out:
             # Its own session: a Ctrl-C meant for the scheduler is forwarded, not inherited,
             # and a crawl outlives a scheduler that dies (its lock keeps copies out).
             process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out,

@@ -42,7 +42,8 @@ def update_networks(previous: Sequence[Network], new_sightings: Iterable[Sightin
 
     touched = sorted({net_of_num[e] for e in data.numbers if e in net_of_num}
                      | {i for d in data.domains if d not in shared for i in nets_of_dom.get(d, [])})
-    # stand-in pages: one per touched network on its own dummy domain, one per shared batch domain
+    # stand-in pages for each touched network: one holding its numbers (on a dummy domain),
+    # one on each of its domains that the new pages use
     extra_dom, extra_key, extra_pairs = [], [], []
     n_doms = len(data.domains)
     for k, nid in enumerate(touched):

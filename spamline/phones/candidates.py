@@ -7,16 +7,21 @@ later, in `extract.py`; this module only finds and cuts, with one compiled regex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spamline.phones.fold import IGNORABLE
 
+_DIG = "[0-9OoIl|]"
 _ZW = IGNORABLE + "*+"
 _SEP = _ZW + r"(?:[ \-./()]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
-RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(" + _ZW + r"\s?" + _ZW + r")?(?:[0-9]|[OoIl|](?=[0-9]))(?:" + _SEP + r"[0-9OoIl|])*+")
-_GROUP = re.compile(r"[0-9OoIl|](?:" + IGNORABLE + r"*[0-9OoIl|])*")  # zero-widths do not split a group
+# tight inner loops (DIG*+) keep the scan in C even over megabytes of digits
+RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(" + _ZW + r"\s?" + _ZW + r")?(?:[0-9]|[OoIl|](?=[0-9]))"
+                 + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
+_GROUP = re.compile(_DIG + "++(?:" + IGNORABLE + "++" + _DIG + "++)*+")  # zero-widths do not split a group
 _LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
+MAX_GROUPS = 48  # a longer run is cut into pieces (at a space when possible)
 
 
 @dataclass(frozen=True)
@@ -50,25 +55,37 @@ def _real_group(folded: str, s: int, e: int) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
-def find_runs(folded: str) -> list[Run]:
-    """All runs of digit groups in `folded` (see fold.py), split where a group is not real."""
-    runs: list[Run] = []
+def find_runs(folded: str) -> Iterator[Run]:
+    """The runs of digit groups in `folded` (see fold.py), split where a group is not real.
+
+    Lazily, and in pieces of at most MAX_GROUPS groups, so that megabytes of digits
+    cost only what the caller consumes.
+    """
     for m in RUN.finditer(folded):
         plus = m.group().startswith("+")
-        found = list(_GROUP.finditer(folded, m.start(), m.end()))
         groups: list[Group] = []
-        for k, g in enumerate(found):
-            s, e = g.span()
-            if not _real_group(folded, s, e):
+        prev: re.Match[str] | None = None
+        for g in _GROUP.finditer(folded, m.start(), m.end()):
+            if prev is not None:
+                groups.append(_group(folded, prev, g.start(), plus and not groups))
+                if len(groups) >= MAX_GROUPS and (len(groups) >= 2 * MAX_GROUPS or " " in groups[-1].sep_after):
+                    yield Run(groups[0].start, tuple(groups))
+                    groups, plus = [], False
+            if not _real_group(folded, *g.span()):
                 if groups:
-                    runs.append(Run(groups[0].start, tuple(groups)))
-                groups, plus = [], False
+                    yield Run(groups[0].start, tuple(groups))
+                groups, plus, prev = [], False, None
                 continue
-            nxt = found[k + 1].start() if k + 1 < len(found) else e
-            groups.append(Group(g.group().translate(_LETTERS), s, e, folded[e:nxt], plus and not groups))
+            prev = g
+        if prev is not None:
+            groups.append(_group(folded, prev, prev.end(), plus and not groups))
         if groups:
-            runs.append(Run(groups[0].start, tuple(groups)))
-    return runs
+            yield Run(groups[0].start, tuple(groups))
+
+
+def _group(folded: str, g: re.Match[str], next_start: int, plus: bool) -> Group:
+    s, e = g.span()
+    return Group(g.group().translate(_LETTERS), s, e, folded[e:next_start], plus)
 
 
 def is_enumeration(run: Run, i: int, folded: str) -> bool:

@@ -6,14 +6,12 @@ from dataclasses import dataclass, field
 
 from spamline.model import PhoneHit
 from spamline.phones.decode import decode_body
-from spamline.phones.extract import ATTEMPT_BUDGET, Budget, find_hits
+from spamline.phones.extract import Budget, find_hits
 from spamline.phones.htmltext import html_text
 from spamline.phones.region import DEFAULT_REGION, infer_regions
 from spamline.phones.textmap import TextMap
 
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.I)
-_BLANKS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
-_LINES = re.compile(r"\s*\n\s*")
 
 
 @dataclass
@@ -58,7 +56,7 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
     parts = html_text(source)
     text = parts.visible.text
     regions = _regions(region, text, url, encoding)
-    budget = Budget(ATTEMPT_BUDGET)
+    budget = Budget(len(source))
     hits = find_hits(parts.visible, source, regions, include_possible, budget)
     for tm in parts.others.values():
         hits.extend(find_hits(tm, source, regions, include_possible, budget))
@@ -72,4 +70,5 @@ def _regions(region: str | None, text: str, url: str | None = None, encoding: st
 
 
 def _readable(text: str) -> str:
-    return _LINES.sub("\n", _BLANKS.sub(" ", text)).strip()
+    """Whitespace collapsed, blank lines dropped."""
+    return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))

@@ -13,8 +13,8 @@ from spamline.phones.fold import IGNORABLE, fold
 from spamline.phones.textmap import TextMap
 
 MIN_DIGITS, MAX_DIGITS = 7, 17
-MAX_GROUPS = 13  # "+ 8 6 4 0 0 8 1 2 3 4 5 6": digits spaced one by one
-ATTEMPT_BUDGET = 50_000  # candidate parses per call; garbage input stops here
+MAX_NUMBER_GROUPS = 13  # "+ 8 6 4 0 0 8 1 2 3 4 5 6": digits spaced one by one
+MAX_PARSES = 20_000  # new (uncached) phonenumbers parses per document: about a second at worst
 CONTEXT_CHARS = 40
 
 _SERVICE = re.compile(
@@ -33,18 +33,28 @@ _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
 _WS = re.compile(r"\s+")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 
 class Budget:
-    """Counts candidate parses so garbage input cannot run for long."""
+    """Bounds the work spent on one document, so garbage input returns quickly.
 
-    def __init__(self, limit: int) -> None:
-        self.left = limit
+    Candidate tries scale with the document's size; phonenumbers parses that the
+    cache does not already hold are capped outright. A real page stays far below both.
+    """
+
+    def __init__(self, text_length: int) -> None:
+        self.tries_left = 50_000 + text_length // 4
+        self._misses_at_start = classify.cache_info().misses
 
     def spend(self) -> bool:
-        self.left -= 1
-        return self.left >= 0
+        self.tries_left -= 1
+        return not self.exhausted
+
+    @property
+    def exhausted(self) -> bool:
+        return self.tries_left < 0 or classify.cache_info().misses - self._misses_at_start >= MAX_PARSES
 
 
 def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possible: bool = False,
@@ -55,11 +65,11 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     """
     text = tm.text
     folded = fold(text)
-    budget = budget or Budget(ATTEMPT_BUDGET)
+    budget = budget or Budget(len(text))
     spans: list[tuple[int, int, Number]] = []
     vanity = _vanity(folded)
     for run in find_runs(folded):
-        if budget.left <= 0:
+        if budget.exhausted:
             break
         before = _prefix_start(folded, run)
         if _NEGATIVE.search(folded, max(0, before - 20), before) or _CODE_BEFORE.search(folded, max(0, before - 2), before):
@@ -103,18 +113,15 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
                     budget: Budget) -> list[tuple[int, int, Number]]:
     """Cut a run into numbers: from each group, the longest valid number that starts there."""
     groups = run.groups
-    ends = list(accumulate(len(g.digits) for g in groups))
-
-    def digits_between(i: int, j: int) -> int:
-        return ends[j] - (ends[i - 1] if i else 0)
+    ends = [0, *accumulate(len(g.digits) for g in groups)]  # digits in groups[i:j+1]: ends[j+1] - ends[i]
 
     def longest(i: int) -> tuple[int, Number] | None:
         possible = None
-        for j in range(min(len(groups) - 1, i + MAX_GROUPS - 1), i - 1, -1):
-            count = digits_between(i, j)
-            if count > MAX_DIGITS:
-                continue
-            if count < MIN_DIGITS or not budget.spend():
+        j = min(len(groups) - 1, i + MAX_NUMBER_GROUPS - 1)
+        while j >= i and ends[j + 1] - ends[i] > MAX_DIGITS:
+            j -= 1
+        for j in range(j, i - 1, -1):
+            if ends[j + 1] - ends[i] < MIN_DIGITS or not budget.spend():
                 break
             if not _balanced(groups, i, j, folded) or _counting(groups, i, j):
                 continue
@@ -135,7 +142,7 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
     i = 0
     while i < len(groups):
         best = longest(i)
-        if is_enumeration(run, i, folded):
+        if len(groups[i].digits) <= 2 and is_enumeration(run, i, folded):
             skipped = longest(i + 1)
             same = best is not None and skipped is not None and best[1].e164 == skipped[1].e164
             if skipped and skipped[1].valid and not (same and groups[i].sep_after == "."):
@@ -200,7 +207,9 @@ def _short_code(run: Run, folded: str, text: str, region: str) -> tuple[int, Num
 
 
 def _vanity(folded: str) -> list[tuple[int, int, Number]]:
-    found = []
+    found: list[tuple[int, int, Number]] = []
+    if not _TWO_CAPITALS.search(folded):
+        return found
     for m in _VANITY.finditer(folded):
         prefix, word = m.group("prefix"), m.group("word")
         if sum(c.isalpha() and c not in "OIL" for c in word) < 2:

@@ -15,7 +15,7 @@ import phonenumbers
 
 from spamline.samplenet.content import HUB_LABEL, PRODUCTS_ZH, Brand
 from spamline.samplenet.numbers import CN_FORMATS, US_FORMATS, format_number
-from spamline.samplenet.site import SampleNetwork, Site
+from spamline.samplenet.site import PER_LIST, SampleNetwork, Site
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 # (glue name, template): "#" is the number, "%d" an enumeration counter.
@@ -116,8 +116,8 @@ class _Ctx:
         return f'<div class="{self.t}-pager">{" ".join(parts)}</div>'
 
     def items_of_listing(self, k: int) -> range:
-        start = (k - 1) * 6 + 1
-        return range(start, min(start + 6, self.net.pages_per_site + 1))
+        start = (k - 1) * PER_LIST + 1
+        return range(start, min(start + PER_LIST, self.net.pages_per_site + 1))
 
     def related(self, i: int, label: str) -> str:
         """Links to a few items of this site and of the same network's other sites."""
@@ -296,7 +296,7 @@ def _legit(c: _Ctx, kind: str, n: int) -> tuple[Brand, str, str, str]:
             f"{_noise(rng, 'price')}</li>" for i in c.items_of_listing(n))
         main = (f'<div class="{t}-main"><h1>欢迎访问{b}官方网站</h1><p>谨防假冒售后电话，'
                 f'请以本站公布的号码为准。</p><ul>{items}</ul>{c.pager(n, "上一页", "下一页")}</div>')
-        return brand, title, "", "\n".join((nav, main, footer))
+        return brand, title, "", f"{nav}\n{main}\n{footer}"
     model = f"{brand.alias[:2].upper()}-{rng.randrange(1000, 9999)}"
     title = f"{b} {model} {brand.product} - {b}官方网站"
     specs = "".join(f"<li>{k}：{_noise(rng, v)}</li>" for k, v in (
@@ -304,7 +304,7 @@ def _legit(c: _Ctx, kind: str, n: int) -> tuple[Brand, str, str, str]:
         ("累计销量", "count")))
     main = (f'<div class="{t}-main"><h1>{b} {model}</h1><p>型号：{model}</p><ul>{specs}</ul>'
             f"<p>{site.template.filler[0]}</p></div>")
-    return brand, title, "", "\n".join((nav, main, footer))
+    return brand, title, "", f"{nav}\n{main}\n{footer}"
 
 
 def _jsonld(name: str, telephone: str) -> str:

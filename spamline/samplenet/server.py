@@ -53,7 +53,7 @@ class SampleNetworkServer:
         self._truth: GroundTruth | None = None
 
     # -- life cycle --------------------------------------------------------
-    def start(self) -> "SampleNetworkServer":
+    def start(self) -> SampleNetworkServer:
         if self._httpd is not None:
             return self
         httpd = _HTTPServer((self._bind, self._requested_port), _Handler)
@@ -78,7 +78,7 @@ class SampleNetworkServer:
         self._thread.join(5)
         self._httpd = self._thread = self._truth = None
 
-    def __enter__(self) -> "SampleNetworkServer":
+    def __enter__(self) -> SampleNetworkServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -184,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "samplenet/1"
     timeout = 30
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def setup(self) -> None:

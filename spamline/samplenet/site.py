@@ -13,11 +13,17 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from spamline.samplenet.content import (
-    CITIES_EN, DISTRICTS, FILLER_EN, FILLER_ZH, LEGIT_SITES, NETWORKS, Brand,
+    CITIES_EN,
+    DISTRICTS,
+    FILLER_EN,
+    FILLER_ZH,
+    LEGIT_SITES,
+    NETWORKS,
+    Brand,
 )
 from spamline.samplenet.numbers import invent_number, invent_vanity
 
@@ -109,7 +115,7 @@ class SampleNetwork:
             )
 
     @classmethod
-    def large(cls, seed: int = 1, total_pages: int = 100_000) -> "SampleNetwork":
+    def large(cls, seed: int = 1, total_pages: int = 100_000) -> SampleNetwork:
         """A network with at least `total_pages` pages, all rendered lazily."""
         n_sites = len(cls(seed, 1).sites)
         return cls(seed, max(1, math.ceil(total_pages / n_sites * PER_LIST / (PER_LIST + 1))))

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from spamline.samplenet.pages import PageTruth, render_page
@@ -107,7 +107,9 @@ class GroundTruth:
             "page_count": self.net.page_count,
             "hubs": self.hubs,
             "networks": {nid: {"numbers": list(n.numbers), "brands": [b.name for b in n.brands],
-                               "domains": list(n.domains)} for nid, n in self.networks.items()},
+                               "domains": list(n.domains),
+                               "template": self.net.sites[n.domains[0]].template.name}
+                         for nid, n in self.networks.items()},
             "legit": {s.host: {"brand": s.brands[0].name, "official": [s.primary, *s.others]}
                       for s in self.net.sites.values() if not s.is_spam},
             "brands": brands,

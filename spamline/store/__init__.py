@@ -24,7 +24,9 @@ def open_store(url: str | None, data_dir: DataDir, timeout: float | None = None)
     if not url or url.startswith("sqlite:"):
         from spamline.store.sqlite import SQLiteStore
 
-        path = Path(url.removeprefix("sqlite:").removeprefix("//")).expanduser() if url else data_dir.db
+        path = data_dir.db
+        if url:
+            path = Path(url.removeprefix("sqlite:").removeprefix("//")).expanduser()
         return SQLiteStore(path) if timeout is None else SQLiteStore(path, timeout=timeout)
     if url.startswith(("es://", "http://", "https://")):
         from spamline.store.elastic import ElasticStore

@@ -19,16 +19,34 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from elasticsearch import ApiError, AuthenticationException, Elasticsearch, TransportError
-from elasticsearch import helpers
+from elasticsearch import (
+    ApiError,
+    AuthenticationException,
+    Elasticsearch,
+    TransportError,
+    helpers,
+)
 
 from spamline.model import (
-    Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation, domain_of,
-    sightings_of, stable_id,
+    Brand,
+    Capture,
+    Network,
+    NumberProfile,
+    PhoneHit,
+    Sighting,
+    WarcLocation,
+    domain_of,
+    sightings_of,
+    stable_id,
 )
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
 from spamline.store.query import (
-    as_number, brand_names, find_brand, int_id, lower_bound, upper_bound,
+    as_number,
+    brand_names,
+    find_brand,
+    int_id,
+    lower_bound,
+    upper_bound,
 )
 
 PAGE = 1000  # documents per search_after page
@@ -210,7 +228,7 @@ class ElasticStore(Store):
         for c in captures:
             actions.append({"_index": self._monthly("captures", c.captured_at),
                             "_id": c.capture_id, "_source": _capture_doc(c)})
-            for s, hit in zip(sightings_of(c), c.hits):
+            for s, hit in zip(sightings_of(c), c.hits, strict=True):
                 actions.append({"_index": self._monthly("sightings", c.captured_at),
                                 "_id": s.sighting_id, "_source": _sighting_doc(c, s, hit)})
                 _widen(spans, ("numbers", s.e164), c.captured_at, {"e164": s.e164},

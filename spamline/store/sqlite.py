@@ -4,6 +4,7 @@ from __future__ import annotations
 import heapq
 import json
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,12 +12,25 @@ from dataclasses import asdict
 from pathlib import Path
 
 from spamline.model import (
-    Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation, domain_of,
+    Brand,
+    Capture,
+    Network,
+    NumberProfile,
+    PhoneHit,
+    Sighting,
+    WarcLocation,
+    domain_of,
 )
 from spamline.store import schema
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
 from spamline.store.query import (
-    as_number, brand_names, find_brand, int_id, lower_bound, page_id, upper_bound,
+    as_number,
+    brand_names,
+    find_brand,
+    int_id,
+    lower_bound,
+    page_id,
+    upper_bound,
 )
 
 CHUNK = 500  # host parameters per IN (...) list
@@ -44,6 +58,7 @@ class SQLiteStore(Store):
 
     def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
         self.path = Path(path)
+        self._lock = threading.Lock()
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                         check_same_thread=False)
@@ -62,13 +77,16 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        """One write transaction at a time on this connection (threads share the store)."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:  # some errors roll back by themselves
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
 
     # --- writes -----------------------------------------------------------
     def add_captures(self, captures: Sequence[Capture]) -> None:
@@ -102,7 +120,8 @@ class SQLiteStore(Store):
             """INSERT INTO pages(id, url, domain, title, first_seen, last_seen)
                VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET
-                 title = CASE WHEN excluded.last_seen >= last_seen THEN excluded.title ELSE title END,
+                 title = CASE WHEN excluded.last_seen >= last_seen THEN excluded.title
+                              ELSE title END,
                  first_seen = min(first_seen, excluded.first_seen),
                  last_seen = max(last_seen, excluded.last_seen)""",
             pages.values(),

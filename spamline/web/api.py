@@ -13,7 +13,8 @@ from spamline.web import exports, queries
 from spamline.web.deps import api_scope, get_store
 from spamline.web.replay import replay_url
 from spamline.web.schemas import (BrandReport, CaptureList, CaptureOut, ExportOut, ExportRequest,
-                                  Error, Me, NetworkList, NumberResult, SearchResult)
+                                  Error, Me, NetworkList, NumberResult, NumberType,
+                                  SearchResult)
 from spamline.web.scope import Scope
 
 router = APIRouter(prefix="/api", tags=["api"], responses={
@@ -26,9 +27,6 @@ ScopeDep = Annotated[Scope, Depends(api_scope)]
 StoreDep = Annotated[Store, Depends(get_store)]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="rows to skip")]
-NumberType = Literal["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_or_mobile",
-                     "short_code", "premium_rate", "voip", "uan", "personal_number", "pager",
-                     "unknown"]
 
 
 def _not_found(what: str) -> HTTPException:

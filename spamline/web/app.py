@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spamline import __version__
 from spamline.datadir import DataDir
-from spamline.store import open_store
+from spamline.store import StoreUnavailable, open_store
 from spamline.web import api, pages, replay
 from spamline.web.auth import Users
 from spamline.web.deps import LoginRequired
@@ -53,6 +53,12 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_down(request: Request, exc: StoreUnavailable) -> Response:
+        log.warning("store unavailable: %s", exc)
+        return await http_error(request, StarletteHTTPException(
+            503, f"the store is unavailable, try again shortly: {exc}"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

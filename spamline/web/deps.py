@@ -57,9 +57,13 @@ def page_user(request: Request) -> User:
     return user
 
 
+def _scope(request: Request, user: User) -> Scope:
+    return Scope.of(user, [] if user.is_analyst else get_store(request).brands())
+
+
 def api_scope(request: Request, user: User = Depends(api_user)) -> Scope:
-    return Scope.of(user, get_store(request).brands())
+    return _scope(request, user)
 
 
 def page_scope(request: Request, user: User = Depends(page_user)) -> Scope:
-    return Scope.of(user, get_store(request).brands())
+    return _scope(request, user)

@@ -1,7 +1,7 @@
 """Server-rendered pages for analysts and brand owners, over the same queries as the API."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -12,6 +12,7 @@ from spamline.store.base import SearchFilters, Store
 from spamline.store.query import as_number
 from spamline.web import exports, queries
 from spamline.web.deps import SESSION_COOKIE, get_store, page_scope
+from spamline.web.schemas import NumberType
 from spamline.web.replay import replay_url
 from spamline.web.schemas import ExportRequest
 from spamline.web.scope import Scope
@@ -51,7 +52,8 @@ def _more(request: Request, next_offset: int | None) -> str | None:
 
 # --- login ------------------------------------------------------------------
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only paths on this site ("//host" and "/\\host" are other sites to a browser)."""
+    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else "/"
 
 
 @router.get("/login")
@@ -99,6 +101,8 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
         page = queries.search(store, scope, q, filters, PAGE_SIZE, offset)
     e164 = as_number(q) if q else None
     return render(request, "search.html", user=scope.user, q=q, page=page,
+                  filters={"number_type": number_type, "brand": brand, "domain": domain,
+                           "since": since, "until": until}, number_types=get_args(NumberType),
                   number=e164, more=_more(request, page.next_offset) if page else None,
                   counts=None if scope.restricted else store.counts())
 

@@ -1,9 +1,16 @@
 """Shapes of the JSON API's requests and responses (they make the OpenAPI description)."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from spamline.model import Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation
+
+
+NumberType = Literal["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_or_mobile",
+                     "short_code", "premium_rate", "voip", "uan", "personal_number", "pager",
+                     "unknown"]
 
 
 class Error(BaseModel):

@@ -92,8 +92,8 @@ def test_obeying_robots_sets_no_override(tmp_path: Path) -> None:
     ("[[jobs]]\nname='a'\nseeds={urls=['http://a.test/']}\nmax_page=3\n", "unknown key"),
     ("[[jobs]]\nname='a'\nseeds={urls=['http://a.test/'], sitemap='x'}\n", "unknown key"),
     ("[[jobs]]\nname='a'\nseeds={url_file='missing.txt'}\n", "does not exist"),
-    ("[[jobs]]\nname='a'\nseeds={urls=['http://a.test/']}\n[[jobs]]\nname='a'\n"
-     "seeds={urls=['http://a.test/']}\n", "unique"),
+    (("[[jobs]]\nname='a'\nseeds={urls=['http://a.test/']}\n[[jobs]]\nname='a'\n"
+      "seeds={urls=['http://a.test/']}\n"), "unique"),
     ("[[jobs]\n", "not valid TOML"),
 ])
 def test_bad_files_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:

@@ -111,6 +111,7 @@ def test_two_workers_share_the_frontier_and_a_stopped_one_loses_nothing(
 
 
 @pytest.mark.redis
+@pytest.mark.slow  # two more crawl processes; run with --runslow
 def test_a_killed_worker_s_pages_are_fetched_by_the_other(
         tmp_path: Path, site: Site, redis_url: str) -> None:
     build_site(site)

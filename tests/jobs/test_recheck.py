@@ -5,7 +5,15 @@ import json
 import time
 
 from spamline.datadir import DataDir
-from spamline.jobs.recheck import BACK, GONE, LIVE_SAME, NUMBER_CHANGED, recheck_history, spam_urls
+from spamline.jobs.recheck import (
+    BACK,
+    GONE,
+    LIVE_SAME,
+    NUMBER_CHANGED,
+    brand_takedowns,
+    recheck_history,
+    spam_urls,
+)
 from spamline.samplenet import SampleNetworkServer
 from spamline.store import open_store
 from tests.jobs.conftest import spamline
@@ -30,7 +38,7 @@ def test_recheck_records_takedowns_changes_and_returns(tmp_path) -> None:
             known = spam_urls(store)
         removed, changed, same = (srv.url(host, f"/fuwu/{i}.html") for i in (1, 2, 3))
         assert {removed, changed, same} <= set(known)
-        old = sorted(srv.page_truth(changed).numbers)[0]
+        old = min(srv.page_truth(changed).numbers)
         srv.remove(removed, status=404)
         srv.change_number(changed, old, NEW)
 
@@ -47,7 +55,8 @@ def test_recheck_records_takedowns_changes_and_returns(tmp_path) -> None:
         assert second[removed]["gone_at"] == first[removed]["last_checked"]
         assert second[removed]["back_at"] == second[removed]["last_checked"]
         assert second[changed]["state"] == NUMBER_CHANGED and old in second[changed]["numbers"]
-        assert second[same]["state"] == LIVE_SAME and second[same]["since"] < first[same]["since"]
+        assert second[same]["state"] == LIVE_SAME and second[same]["checks"] == 3
+        assert second[same]["since"] == first[same]["since"] == first[same]["first_seen"]
 
     # The server is gone: connections are refused.
     third = recheck(data, srv, host, port, removed, same)
@@ -57,5 +66,9 @@ def test_recheck_records_takedowns_changes_and_returns(tmp_path) -> None:
 
     with open_store(None, DataDir.open(data)) as store:
         status = recheck_history(store, removed)
+        brand = next(c.brands[0] for c in store.captures(url=removed) if c.brands)
+        takedowns = {s.url: s for s in brand_takedowns(store, brand)}
     assert [c.state for c in status.history] == ["first_seen", GONE, BACK, GONE]
     assert [c.status for c in status.history] == [200, 404, 200, 0]
+    # Brand owners see the same status for the pages that misuse their brand.
+    assert takedowns[removed].state == GONE and takedowns[removed].back_at == status.back_at

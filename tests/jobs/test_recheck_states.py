@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import random
 
-from spamline.jobs.recheck import (BACK, FIRST_SEEN, GONE, LIVE_SAME, NUMBER_CHANGED, gone_reason,
-                                   history, page_status)
+from spamline.jobs.recheck import (
+    BACK,
+    FIRST_SEEN,
+    GONE,
+    LIVE_SAME,
+    NUMBER_CHANGED,
+    gone_reason,
+    history,
+    page_status,
+)
 from spamline.model import Capture, PhoneHit
 
 URL = "http://shop.test/repair"

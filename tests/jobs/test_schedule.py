@@ -54,10 +54,14 @@ def wait_for(condition: Callable[[], bool], timeout: float = 45) -> bool:
     return True
 
 
-def stop(process: subprocess.Popen) -> str:
-    """Ctrl-C the scheduler (it stops its runs and logs them) and return its output."""
+def stop(process: subprocess.Popen, site: Site | None = None) -> str:
+    """Ctrl-C the scheduler (it stops its runs and logs them) and return its output;
+    then let any slow page answer, so the stopping crawl can finish."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
+    if site is not None:
+        time.sleep(0.5)
+        site.release.set()
     try:
         out, _ = process.communicate(timeout=60)
     finally:
@@ -91,7 +95,7 @@ def test_a_job_due_every_two_seconds_runs_again_and_again(tmp_path: Path, site: 
 
 def test_a_long_job_is_not_started_twice(tmp_path: Path, site: Site) -> None:
     site.put("shop.test", "/slow", html("Slow", "400-812-3456"))
-    site.delay["/slow"] = 8.0
+    site.delay["/slow"] = 60.0  # until the test releases it
     config = job_file(tmp_path, site, "long", 'every = "1s"', path="/slow")
     data = tmp_path / "data"
     first = scheduler(config, data)
@@ -105,7 +109,7 @@ def test_a_long_job_is_not_started_twice(tmp_path: Path, site: Site) -> None:
                            check=False)
         assert by_hand.returncode == 75 and "already running" in by_hand.stderr
     finally:
-        out = stop(first)
+        out = stop(first, site)
     runs = read_runs(DataDir.open(data), "long")
     assert len([e for e in runs if e["event"] == "start"]) == 1, out
     assert [e["reason"] for e in runs if e["event"] == "skipped"] == ["already running"]

@@ -180,7 +180,7 @@ def test_large_mode_renders_lazily():
     tracemalloc.stop()
     assert net.page_count >= 100_000
     assert page is not None and page.truth.numbers
-    assert elapsed < 2.0 and peak < 5_000_000, (elapsed, peak)
+    assert elapsed < 5.0 and peak < 5_000_000, (elapsed, peak)
     with pytest.raises(IndexError):
         net.page_at(net.page_count)
     # every index maps to a distinct servable page

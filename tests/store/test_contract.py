@@ -160,8 +160,9 @@ def test_networks(store: Store) -> None:
     assert store.networks() == [big, small]
     assert store.number_profile(FAKE).network_id == "net-a"
     assert {s.network_id for s in store.search(MOBILE)} == {"net-a"}
-    assert {(s.url, s.e164) for s in store.search("other.test", SearchFilters(network_id="net-b"))} \
-        == {("http://other.test/", OTHER), ("http://other.test/contact", OTHER)}
+    in_net_b = store.search("other.test", SearchFilters(network_id="net-b"))
+    assert {(s.url, s.e164) for s in in_net_b} == {
+        ("http://other.test/", OTHER), ("http://other.test/contact", OTHER)}
     store.save_networks([small])  # replaces
     assert store.networks() == [small]
     assert store.number_profile(FAKE).network_id is None

@@ -18,7 +18,8 @@ CREATE TABLE pages(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, domain TEXT
     title TEXT NOT NULL DEFAULT '', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
 CREATE INDEX pages_domain ON pages(domain);
 CREATE TABLE captures(id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
-    capture_id TEXT NOT NULL, page INTEGER NOT NULL, url TEXT NOT NULL, status INTEGER NOT NULL, captured_at TEXT NOT NULL,
+    capture_id TEXT NOT NULL, page INTEGER NOT NULL, url TEXT NOT NULL,
+    status INTEGER NOT NULL, captured_at TEXT NOT NULL,
     content_type TEXT NOT NULL DEFAULT '', encoding TEXT NOT NULL DEFAULT '', ip_address TEXT,
     title TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '', job TEXT NOT NULL DEFAULT '',
     brands TEXT NOT NULL DEFAULT '[]', features TEXT NOT NULL DEFAULT '{}', warc_file TEXT,
@@ -74,8 +75,9 @@ def test_version_1_file_is_upgraded_in_place(tmp_path) -> None:
         assert "text" not in columns  # moved into the full-text index
         assert store.counts() == {"pages": 1, "captures": 1, "sightings": 1, "numbers": 1,
                                   "domains": 1, "brands": 1}
-        assert [s.url for s in store.search("售后退款")] == ["http://old.test/kefu"]  # FTS backfilled
-        assert [s.e164 for s in store.search("京东")] == [FAKE]  # brand index backfilled
+        # the full-text and brand indexes were filled from the old rows
+        assert [s.url for s in store.search("售后退款")] == ["http://old.test/kefu"]
+        assert [s.e164 for s in store.search("京东")] == [FAKE]
         assert [s.e164 for s in store.brand_report("jd")] == [FAKE]
         [old] = store.captures(number=FAKE)
         assert old.text == "京东售后退款热线 400-666-7777" and old.warc.file == "old.warc.gz"

@@ -140,3 +140,25 @@ def test_openapi_describes_every_api_route(client):
             "/api/networks", "/api/networks/{network_id}", "/api/captures", "/api/exports",
             "/api/exports/{name}", "/api/me"} <= set(paths)
     assert not any(p.startswith(("/login", "/numbers", "/page")) for p in paths)
+
+
+def test_store_outage_is_a_503_that_says_so(site):
+    from fastapi.testclient import TestClient
+
+    from spamline.store.base import StoreUnavailable
+
+    app = site.app()
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise StoreUnavailable("elasticsearch at es:9200 refused the connection")
+            return fail
+
+    app.state.store = Down()
+    with TestClient(app) as c:
+        r = c.get("/api/search", params={"q": "x"}, headers=bearer(site.analyst))
+        assert r.status_code == 503 and "store is unavailable" in r.json()["detail"]
+        c.post("/login", data={"token": site.analyst})
+        page = c.get("/", params={"q": "x"}, headers={"accept": "text/html"})
+        assert page.status_code == 503 and "refused the connection" in page.text

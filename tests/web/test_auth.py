@@ -113,7 +113,8 @@ def test_login_with_a_bad_token_says_so(site):
         assert r.status_code == 401 and "not valid" in r.text
 
 
-@pytest.mark.parametrize("target", ["//evil.test/", "https://evil.test/", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["//evil.test/", "/\\evil.test/", "https://evil.test/",
+                                    "javascript:alert(1)"])
 def test_login_never_redirects_off_site(site, target):
     with TestClient(site.app()) as c:
         r = c.post("/login", data={"token": site.acme, "next": target}, follow_redirects=False)
