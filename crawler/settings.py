@@ -26,6 +26,7 @@ DEPTH_LIMIT = 8
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
+SPAMLINE_MIN_FREE_MB = 100  # stop cleanly (resumable) when the data dir's disk has less free
 SPAMLINE_MAX_PAGES_PER_HOST = 20000  # stops endless pagination / calendar traps (0: no cap)
 
 # Breadth-first, so a page limit samples every site rather than one deep chain.

@@ -27,7 +27,7 @@ class FeaturesPipeline:
         self.analyzer = PageAnalyzer()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "FeaturesPipeline":
+    def from_crawler(cls, crawler: Any) -> FeaturesPipeline:
         s = crawler.settings
         return cls(crawler.stats, s.get("SPAMLINE_DATA_DIR"), s.get("SPAMLINE_STORE"))
 

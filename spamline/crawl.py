@@ -117,10 +117,10 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
     started = time.monotonic()
     process.crawl(crawler, start_urls=opts.urls, **spider_args)
     process.start()
-    if state:
-        (state / RUNNING).unlink(missing_ok=True)
     stats = crawler.stats.get_stats()
     reason = str(stats.get("finish_reason", "unknown"))
+    if state and (reason == FINISHED or (state / "requests.queue" / "active.json").exists()):
+        (state / RUNNING).unlink(missing_ok=True)  # else Scrapy could not save its queue: recover
     if reason == FINISHED:
         shutil.rmtree(settings["JOBDIR"], ignore_errors=True)
     prefix = "spamline/seed_failed/"

@@ -31,7 +31,6 @@ from spamline import __version__
 from spamline.datadir import DataDir
 from spamline.evidence.writer import DEFAULT_MAX_SIZE, Exchange, WarcWriter
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -65,7 +64,7 @@ class WarcCaptureMiddleware:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "WarcCaptureMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         settings = crawler.settings
         data_dir = settings.get("SPAMLINE_DATA_DIR")
         if not data_dir:

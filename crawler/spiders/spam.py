@@ -1,20 +1,25 @@
 """The crawl spider: fetch seeds, archive every response, follow links within scope."""
 from __future__ import annotations
 
+import base64
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-import base64
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler.resolver import refusal_reason
 from spamline.model import Capture, utc_now
+
+
+DISK_FULL = "disk_full"  # finish reason when the data dir runs out of space
 
 
 class SpamSpider(scrapy.Spider):
@@ -78,6 +83,19 @@ class SpamSpider(scrapy.Spider):
                 url, _ = split_credentials(link.url)  # never replay credentials a page shows
                 if not self.over_host_cap(url):
                     yield response.follow(url, callback=self.parse, errback=self.failed)
+        self.check_free_space()  # after this page's capture and links are handed over
+
+    def check_free_space(self) -> None:
+        """Stop cleanly (state saved, resumable) before the data dir's disk fills up:
+        a full disk would fail WARC, store and spool writes alike."""
+        folder = self.settings.get("SPAMLINE_DATA_DIR") or "."
+        free = shutil.disk_usage(folder).free
+        need = self.settings.getint("SPAMLINE_MIN_FREE_MB") * 1024 * 1024
+        if free < need:
+            self.logger.error("stopping: the data dir %s has %.1f MB free, under SPAMLINE_MIN_FREE_MB "
+                              "(%d MB); free some space (or use another --data-dir) and run the "
+                              "same command again to resume", folder, free / 2**20, need // 2**20)
+            raise CloseSpider(DISK_FULL)
 
     def capture(self, response: Response) -> Capture:
         """The archived response as an item for the pipelines."""

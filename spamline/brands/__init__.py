@@ -4,7 +4,12 @@
     BrandIndex(brands)                                            # registered names and aliases
     PageAnalyzer(brands).analyze(capture, html)                   # fills brands and features
 """
-from spamline.brands.detect import BrandClaim, detect_brands, detect_product, headings_of
+from spamline.brands.detect import (
+           BrandClaim,
+           detect_brands,
+           detect_product,
+           headings_of,
+)
 from spamline.brands.features import PageAnalyzer
 from spamline.brands.registry import BrandIndex
 

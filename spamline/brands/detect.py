@@ -14,9 +14,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import lxml.html
+
 from spamline.brands.registry import BrandIndex, name_key
-from spamline.brands.vocab import (FILLER_PREFIXES, FILLER_SUFFIXES, NOT_BRANDS, PLACES, PRODUCTS_CJK,
-                                   PRODUCTS_LATIN, SERVICE_CJK, SERVICE_LATIN)
+from spamline.brands.vocab import (
+    FILLER_PREFIXES,
+    FILLER_SUFFIXES,
+    NOT_BRANDS,
+    PLACES,
+    PRODUCTS_CJK,
+    PRODUCTS_LATIN,
+    SERVICE_CJK,
+    SERVICE_LATIN,
+)
 
 TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.0, 5.0
 REGISTERED_BONUS = 0.5
@@ -59,8 +69,6 @@ class BrandClaim:
 
 def headings_of(html: str | bytes) -> list[str]:
     """The text of every h1-h3 heading of an HTML document, in order."""
-    import lxml.html
-
     if not html or not html.strip():
         return []
     try:

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from spamline.brands.detect import detect_brands, headings_of
-from spamline.brands.fingerprint import (MARKUP_SHINGLE, TemplateIndex, band_keys, boilerplate_tokens, markup_tokens,
-                                         minhash)
+from spamline.brands.fingerprint import (
+    MARKUP_SHINGLE,
+    TemplateIndex,
+    band_keys,
+    boilerplate_tokens,
+    markup_tokens,
+    minhash,
+)
 from spamline.brands.padding import region_density, region_lists
 from spamline.brands.registry import BrandIndex
 from spamline.brands.score import Signals, spam_score

@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+import lxml.html
 from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
@@ -40,8 +41,6 @@ def boilerplate_tokens(text: str, variable: Iterable[str] = ()) -> list[str]:
 
 def markup_tokens(html: str | bytes) -> list[str]:
     """The page's elements in order as "tag.class.class" (text and attribute values dropped)."""
-    import lxml.html
-
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):

@@ -5,7 +5,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    data_dir_option,
+    json_option,
+    print_json_lines,
+    store_option,
+)
 from spamline.datadir import DataDir
 from spamline.model import Brand
 from spamline.phones import normalize_number

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from crawler.spiders.spam import DISK_FULL
 from spamline.cli.common import data_dir_option, store_option
 from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir
@@ -85,6 +86,9 @@ def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_ur
     )
     summary = run_crawl(opts)
     print_summary(summary, data_dir)
+    if summary.finish_reason == DISK_FULL:
+        raise click.ClickException(f"stopped: the disk of {data_dir.root} is (nearly) full; free "
+                                   "some space, then run the same command again to resume")
     if summary.pages == 0 and summary.seed_failures:
         reasons = "\n".join(f"  {url}: {why}" for url, why in summary.seed_failures.items())
         raise click.ClickException(

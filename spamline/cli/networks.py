@@ -7,7 +7,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    data_dir_option,
+    json_option,
+    print_json_lines,
+    store_option,
+)
 from spamline.datadir import DataDir
 from spamline.networks.export import FORMATS, export_graph
 from spamline.networks.graph import graph_of

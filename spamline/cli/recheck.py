@@ -18,13 +18,15 @@ from spamline.datadir import DataDir
 @data_dir_option
 @store_option
 @click.option("--url", "urls", multiple=True, help="Recheck only this page (repeatable).")
+@click.option("--brand", help="Recheck only the pages giving this brand a number it does not own.")
 @click.option("--allow-private", is_flag=True,
               help="Allow private, loopback and link-local addresses (local test sites).")
 @click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
               help="Map a host name to an IP without DNS (repeatable).")
 @click.option("--no-fetch", is_flag=True, help="Only print the recorded status; fetch nothing.")
 @json_option
-def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], allow_private: bool,
+def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], brand: str | None,
+            allow_private: bool,
             resolve: tuple[str, ...], no_fetch: bool, as_json: bool) -> None:
     """Fetch every page that ever carried a number (links are not followed) and print
     each page's state: live_same, number_changed, gone (404/410, DNS failure, refused,
@@ -36,10 +38,14 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], all
     from spamline.store import open_store
 
     with open_store(store_url, data_dir) as store:
-        targets = list(urls) or spam_urls(store)
+        if brand:
+            targets = list(dict.fromkeys([*urls, *(s.url for s in store.brand_report(brand))]))
+        else:
+            targets = list(urls) or spam_urls(store)
     if not targets:
         raise click.ClickException(
-            "no pages with numbers in the store yet: run `spamline crawl URL...` first")
+            f"no pages giving {brand} another number: check the name with `spamline brand list`"
+            if brand else "no pages with numbers in the store yet: run `spamline crawl URL...` first")
     if not no_fetch:
         summary = run_crawl(CrawlOptions(
             urls=targets, data_dir=data_dir, store_url=store_url, job=RECHECK_JOB,

@@ -14,7 +14,10 @@ from spamline.store import StoreUnavailable
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> None:
-    """Serve the web UI and the JSON API (docs at /docs); sign in with a token from `spamline user add`."""
+    """Serve the web UI and the JSON API (described at /openapi.json).
+
+    Sign in with a token from `spamline user add`.
+    """
     import uvicorn
 
     from spamline.web import create_app
@@ -27,5 +30,6 @@ def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> Non
     if not Users.of(data_dir).list():
         click.echo("no users yet: create one with `spamline user add NAME --role analyst` "
                    "and sign in with the token it prints", err=True)
-    click.echo(f"serving {data_dir.root} on http://{host}:{port}/ (API docs at /docs)", err=True)
+    click.echo(f"serving {data_dir.root} on http://{host}:{port}/ "
+               "(API described at /openapi.json)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -9,6 +9,8 @@ the file is closed. Lines look like cdxj-indexer's default output:
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 from collections.abc import Iterator
@@ -126,12 +128,27 @@ def build_index(warc_paths: list[Path], out: Path, *, dir_root: Path | None = No
     os.replace(tmp, out)
 
 
+def canonical_digest(value: str) -> str:
+    """"algo:hex" for a labelled digest written in hex or base32, so both encodings compare equal."""
+    algo, _, encoded = value.partition(":")
+    try:
+        int(encoded, 16)
+        return f"{algo.lower()}:{encoded.lower()}"
+    except ValueError:
+        pass
+    try:
+        return f"{algo.lower()}:{base64.b32decode(encoded.upper()).hex()}"
+    except (binascii.Error, ValueError):
+        return value
+
+
 def find_original(folder: Path, url: str, digest: str) -> IndexEntry | None:
     """The earliest full response for url with this payload digest, from the sidecar indexes."""
     best: IndexEntry | None = None
+    digest = canonical_digest(digest)
     for index in sorted(folder.glob("*.cdxj")):
         for entry in read_index(index):
-            if (entry.url == url and entry.digest == digest and not entry.is_revisit
+            if (entry.url == url and canonical_digest(entry.digest) == digest and not entry.is_revisit
                     and "status" in entry.fields
                     and (best is None or entry.timestamp < best.timestamp)):
                 best = entry

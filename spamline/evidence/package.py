@@ -30,8 +30,15 @@ from pathlib import Path
 
 from spamline import __version__
 from spamline.evidence import cdxj
-from spamline.evidence.records import (ArchivedRecord, RecordNotFound, decode_body, parse_raw,
-                                       raw_member_at, read_raw, resolve_in)
+from spamline.evidence.records import (
+    ArchivedRecord,
+    RecordNotFound,
+    decode_body,
+    parse_raw,
+    raw_member_at,
+    read_raw,
+    resolve_in,
+)
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
 from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
 from spamline.evidence.writer import Sha256WARCWriter
@@ -229,7 +236,7 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             if browser:
                 with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
                     futures = [pool.submit(_screenshot, page, browser) for page in pages]
-                    for i, (page, future) in enumerate(zip(pages, futures)):
+                    for i, (page, future) in enumerate(zip(pages, futures, strict=True)):
                         try:
                             png = future.result()
                         except ScreenshotError as exc:

@@ -22,8 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from spamline.datadir import DataDir
 from spamline.evidence import cdxj
-from spamline.evidence.records import (ArchivedRecord, RecordNotFound, decode_body, read_record,
-                                       resolve_in)
+from spamline.evidence.records import ArchivedRecord, RecordNotFound, decode_body, read_record, resolve_in
 from spamline.model import WarcLocation
 
 REPLAY_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -53,7 +53,7 @@ def unsafe_name(name: str) -> bool:
             or (len(name) > 1 and name[1] == ":"))
 
 
-def digest_matches(value: str, data_digest: "hashlib._Hash") -> bool:
+def digest_matches(value: str, data_digest: hashlib._Hash) -> bool:
     """Compare a labelled digest ("sha256:BASE32" or hex or base64) with a computed one."""
     raw = data_digest.digest()
     encoded = value.split(":", 1)[1] if ":" in value else value
@@ -66,7 +66,7 @@ def digest_matches(value: str, data_digest: "hashlib._Hash") -> bool:
     return False
 
 
-def _hasher(value: str) -> "hashlib._Hash | None":
+def _hasher(value: str) -> hashlib._Hash | None:
     algo = value.split(":", 1)[0].lower().replace("-", "") if ":" in value else "sha256"
     try:
         return hashlib.new(algo)

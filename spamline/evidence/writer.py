@@ -11,6 +11,7 @@ exclusive flock; a clean close sorts the CDXJ sidecar and drops the marker.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import os
 import socket
@@ -25,7 +26,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_timestamp
 from warcio.utils import Digester
-from warcio.warcwriter import BufferWARCWriter, WARCWriter
+from warcio.warcwriter import WARCWriter
 
 from spamline.evidence import cdxj
 from spamline.evidence.records import read_record_headers
@@ -35,29 +36,35 @@ from spamline.model import WarcLocation
 DEFAULT_MAX_SIZE = 100 * 1024 * 1024
 WARC_EXT = ".warc.gz"
 OPEN_EXT = ".open"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 
-class _Sha256:
-    """Mixin: warcio writers compute SHA-256 block and payload digests instead of SHA-1."""
+class HexDigester(Digester):
+    """SHA-256 written as "sha256:<hex>" (as browsertrix writes it; warcio checks base16 too)."""
+
+    def __init__(self) -> None:
+        super().__init__("sha256")
+
+    def __str__(self) -> str:
+        return "sha256:" + self.digester.hexdigest()
+
+
+class Sha256WARCWriter(WARCWriter):
+    """warcio's WARCWriter with SHA-256 block and payload digests instead of SHA-1."""
 
     @staticmethod
     def _create_digester() -> Digester:
-        return Digester("sha256")
-
-
-class Sha256WARCWriter(_Sha256, WARCWriter):
-    """warcio's WARCWriter (to a file) with SHA-256 digests."""
-
-
-class Sha256BufferWARCWriter(_Sha256, BufferWARCWriter):
-    """warcio's BufferWARCWriter (to memory) with SHA-256 digests."""
+        return HexDigester()
 
 
 def payload_digest(data: bytes) -> str:
     """The WARC-Payload-Digest value spamline writes for a payload."""
-    digester = Digester("sha256")
+    digester = HexDigester()
     digester.update(data)
     return str(digester)
+
+
+EMPTY_DIGEST = payload_digest(b"")
 
 
 @dataclass
@@ -149,7 +156,8 @@ class WarcWriter:
         self.compresslevel = compresslevel
         self.recovered = recover_folder(self.folder)
         self._originals = self._load_originals()
-        self._builder = Sha256BufferWARCWriter(gzip=False, warc_version="1.1")  # makes records
+        self._buffer = io.BytesIO()
+        self._builder = Sha256WARCWriter(self._buffer, gzip=False, warc_version="1.1")
         self._serial = 0
         self._fh: io.BufferedWriter | None = None
         self._index: io.TextIOWrapper | None = None
@@ -164,71 +172,46 @@ class WarcWriter:
 
     def write_exchange(self, ex: Exchange) -> Written:
         """Append the response (or a revisit when the payload is known) and the request."""
+        if "\r" in ex.url or "\n" in ex.url:
+            raise ValueError(f"URL with a line break cannot be archived: {ex.url!r}")
         date = datetime_to_iso_date((ex.date or datetime.now(timezone.utc)).replace(tzinfo=None),
                                     use_micros=True)
         digest = payload_digest(ex.body)
-        original = self._originals.get((ex.url, digest)) if ex.body else None
+        original = self._originals.get((ex.url, cdxj.canonical_digest(digest))) if ex.body else None
         http = StatusAndHeaders(status_line(ex.status, ex.reason), ex.response_headers,
                                 protocol=ex.protocol)
-        warc_headers = {"WARC-Date": date, "WARC-Payload-Digest": digest}
-        if ex.ip_address:
-            warc_headers["WARC-IP-Address"] = ex.ip_address
-        req_id = StatusAndHeadersParser.make_warc_id()
-        warc_headers["WARC-Concurrent-To"] = req_id
+        resp_id, req_id = StatusAndHeadersParser.make_warc_id(), StatusAndHeadersParser.make_warc_id()
+        common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
+        ip = [("WARC-IP-Address", ex.ip_address)] if ex.ip_address else []
+        refers_to = None
         if original is None:
-            resp = self._builder.create_warc_record(
-                ex.url, "response", payload=io.BytesIO(ex.body), length=len(ex.body),
-                http_headers=http, warc_headers_dict=warc_headers)
-            refers_to = None
+            resp_bytes = self._record("response", resp_id, common + ip + [
+                ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest)],
+                http.to_ascii_bytes(), ex.body, "application/http; msgtype=response")
         else:
             refers_to, refers_date = self._original_location(original)
-            del warc_headers["WARC-Payload-Digest"]  # the revisit builder adds it
-            resp = self._builder.create_revisit_record(
-                ex.url, digest, ex.url, refers_date,
-                http_headers=http, warc_headers_dict=warc_headers)
-            resp.rec_headers.add_header("WARC-Refers-To", refers_to.record_id)
-        resp_id = resp.rec_headers.get_header("WARC-Record-ID")
+            resp_bytes = self._record("revisit", resp_id, common + ip + [
+                ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest),
+                ("WARC-Profile", REVISIT_PROFILE), ("WARC-Refers-To", refers_to.record_id),
+                ("WARC-Refers-To-Target-URI", ex.url), ("WARC-Refers-To-Date", refers_date)],
+                http.to_ascii_bytes(), b"", "application/http; msgtype=response")
+        req_bytes = self._record("request", req_id, common + [
+            ("WARC-Concurrent-To", resp_id),
+            ("WARC-Payload-Digest", payload_digest(ex.request_body) if ex.request_body else EMPTY_DIGEST)],
+            self._request_head(ex).to_ascii_bytes(), ex.request_body, "application/http; msgtype=request")
 
-        req = self._builder.create_warc_record(
-            ex.url, "request", payload=io.BytesIO(ex.request_body), length=len(ex.request_body),
-            http_headers=self._request_head(ex),
-            warc_headers_dict={"WARC-Record-ID": req_id, "WARC-Date": date,
-                               "WARC-Concurrent-To": resp_id})
-
-        resp_bytes, req_bytes = self._gzip(resp), self._gzip(req)
         self._ensure_file(len(resp_bytes) + len(req_bytes))
         offset = self._append(resp_bytes + req_bytes)
         location = WarcLocation(self._name, offset, len(resp_bytes), resp_id, digest)
         request = WarcLocation(self._name, offset + len(resp_bytes), len(req_bytes), req_id)
-        mime = http.get_header("Content-Type") or ""
-        self._index_line(url=ex.url, warc_date=date, record_type=resp.rec_type, mime=mime,
-                         status=ex.status, digest=digest, length=len(resp_bytes), offset=offset)
+        self._index_line(url=ex.url, warc_date=date,
+                         record_type="response" if refers_to is None else "revisit",
+                         mime=http.get_header("Content-Type") or "", status=ex.status,
+                         digest=digest, length=len(resp_bytes), offset=offset)
         if original is None and ex.body:
-            self._originals[(ex.url, digest)] = _Original(
+            self._originals[(ex.url, cdxj.canonical_digest(digest))] = _Original(
                 self._name, offset, len(resp_bytes), iso_date_to_timestamp(date))
         return Written(location, request, refers_to, date)
-
-    def write_resource(self, uri: str, data: bytes, content_type: str, *,
-                       concurrent_to: str | None = None, refers_to: str | None = None) -> WarcLocation:
-        """Append a `resource` record (e.g. a screenshot) linked to another record."""
-        headers: dict[str, str] = {}
-        if concurrent_to:
-            headers["WARC-Concurrent-To"] = concurrent_to
-        if refers_to:
-            headers["WARC-Refers-To"] = refers_to
-        digest = payload_digest(data)
-        headers["WARC-Payload-Digest"] = digest
-        record = self._builder.create_warc_record(
-            uri, "resource", payload=io.BytesIO(data), length=len(data),
-            warc_content_type=content_type, warc_headers_dict=headers)
-        blob = self._gzip(record)
-        self._ensure_file(len(blob))
-        offset = self._append(blob)
-        rid = record.rec_headers.get_header("WARC-Record-ID")
-        self._index_line(url=uri, warc_date=record.rec_headers.get_header("WARC-Date"),
-                         record_type="resource", mime=content_type, status=None,
-                         digest=digest, length=len(blob), offset=offset)
-        return WarcLocation(self._name, offset, len(blob), rid, digest)
 
     def close(self) -> None:
         """Finish the current file: fsync, sort its CDXJ, drop the open marker."""
@@ -246,7 +229,7 @@ class WarcWriter:
         self._name = ""
         self._size = 0
 
-    def __enter__(self) -> "WarcWriter":
+    def __enter__(self) -> WarcWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -264,12 +247,31 @@ class WarcWriter:
         return StatusAndHeaders(f"{ex.method} {target} {ex.request_protocol}", headers,
                                 protocol="", is_http_request=True)
 
+    def _record(self, rec_type: str, record_id: str, headers: list[tuple[str, str]],
+                http_block: bytes, payload: bytes, content_type: str) -> bytes:
+        """One WARC/1.1 record as one gzip member, its header block formatted directly.
+
+        The same fields warcio's builder writes, at a third of its CPU cost per record
+        (it matters on the crawler's hot path); every file is checked with warcio in the tests.
+        """
+        block = hashlib.sha256(http_block)
+        block.update(payload)
+        head = "".join(f"{name}: {value}\r\n" for name, value in [
+            ("WARC-Type", rec_type), ("WARC-Record-ID", record_id), *headers,
+            ("WARC-Block-Digest", "sha256:" + block.hexdigest()), ("Content-Type", content_type),
+            ("Content-Length", str(len(http_block) + len(payload)))])
+        comp = zlib.compressobj(self.compresslevel, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        return b"".join((comp.compress(f"WARC/1.1\r\n{head}\r\n".encode()),
+                         comp.compress(http_block), comp.compress(payload),
+                         comp.compress(b"\r\n\r\n"), comp.flush()))
+
     def _gzip(self, record: ArcWarcRecord) -> bytes:
         """One record as one gzip member (warcio's own gzip is level 9: slower, barely smaller)."""
-        out = Sha256BufferWARCWriter(gzip=False, warc_version="1.1")
-        out.write_record(record)
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._builder.write_record(record)
         comp = zlib.compressobj(self.compresslevel, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return comp.compress(out.get_contents()) + comp.flush()
+        return comp.compress(self._buffer.getvalue()) + comp.flush()
 
     def _ensure_file(self, incoming: int) -> None:
         if self._fh is not None and self._size > 0 and self._size + incoming > self.max_size:
@@ -307,8 +309,8 @@ class WarcWriter:
 
     def _index_line(self, **fields) -> None:
         assert self._index is not None
+        # buffered: an unclean file's index is rebuilt from the WARC on recovery
         self._index.write(cdxj.cdxj_line(filename=self._name, **fields))
-        self._index.flush()
 
     def _load_originals(self) -> dict[tuple[str, str], _Original]:
         originals: dict[tuple[str, str], _Original] = {}
@@ -316,7 +318,7 @@ class WarcWriter:
             for entry in cdxj.read_index(index):
                 if entry.is_revisit or not entry.digest or "status" not in entry.fields:
                     continue  # only full responses can be referred to
-                key = (entry.url, entry.digest)
+                key = (entry.url, cdxj.canonical_digest(entry.digest))
                 if key not in originals or entry.timestamp < originals[key].timestamp:
                     originals[key] = _Original(entry.filename, entry.offset, entry.length,
                                                entry.timestamp)

@@ -58,7 +58,7 @@ class Scheduler:
         self.echo = echo
         self.running: dict[str, Running] = {}
         self.spawned: dict[str, datetime] = {}  # covers runs whose start is not logged yet
-        self.reported_busy: dict[str, datetime] = {}
+        self.reported_busy: set[str] = set()  # jobs already logged as skipped while busy
         self.failures = 0
 
     def due(self, job: Job, now: datetime) -> bool:
@@ -76,11 +76,11 @@ class Scheduler:
                 continue
             if is_running(self.data_dir, job.name):
                 if job.name not in self.reported_busy:
-                    self.reported_busy[job.name] = now
+                    self.reported_busy.add(job.name)
                     log_run(self.data_dir, job.name, "", "skipped", reason="already running")
                     self.echo(f"job {job.name}: due but still running elsewhere; not started again")
                 continue
-            self.reported_busy.pop(job.name, None)
+            self.reported_busy.discard(job.name)
             self.start(job, now)
 
     def start(self, job: Job, now: datetime) -> None:

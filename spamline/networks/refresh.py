@@ -29,7 +29,7 @@ class NetworkState:
     shared_domains: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "NetworkState | None":
+    def load(cls, path: Path) -> NetworkState | None:
         try:
             return cls(**json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
@@ -108,6 +108,5 @@ class _Watermark:
     def track(self, sightings: Iterator[Sighting]) -> Iterator[Sighting]:
         for s in sightings:
             self.count += 1
-            if s.captured_at > self.newest:
-                self.newest = s.captured_at
+            self.newest = max(self.newest, s.captured_at)
             yield s

@@ -35,8 +35,8 @@ def render_svg(network: Network, graph: nx.Graph | None = None, width: int = 900
 
     title = (f"{network.network_id}: {len(network.numbers)} numbers, {len(network.domains)} domains, "
              f"{len(network.brands)} brands, {network.pages} pages")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'),
            f"<title>{escape(title)}</title>",
            f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
            f'<text x="10" y="18" font-size="13" font-weight="bold">{escape(title)}</text>']

@@ -16,12 +16,16 @@ _DIG = "[0-9OoIl|]"
 _ZW = IGNORABLE + "*+"
 _SEP = _ZW + r"(?:[ \-./()]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
 # tight inner loops (DIG*+) keep the scan in C even over megabytes of digits
-RUN = re.compile(r"(?<![0-9A-Za-z+])\+?(?:\(" + _ZW + r"\s?" + _ZW + r")?(?:[0-9]|[OoIl|](?=[0-9]))"
-                 + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
+# starts with a plain character set, which keeps the regex on its fast path; what may
+# stand before a run (a letter, a digit, "+") is checked in find_runs
+RUN = re.compile(r"[+(0-9](?:" + _DIG + "|" + _SEP + _DIG + ")" + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
 _GROUP = re.compile(_DIG + "++(?:" + IGNORABLE + "++" + _DIG + "++)*+")  # zero-widths do not split a group
+_GLUED = re.compile(r"[0-9A-Za-z+]")  # a run right after one of these is part of a code
 _LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
 MAX_GROUPS = 48  # a longer run is cut into pieces (at a space when possible)
+MIN_RUN_CHARS = 5  # the shortest numbers kept are five-digit short codes
+LONG_GROUP = 64  # longer digit groups are never part of a number: their digits are not converted
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,15 @@ def find_runs(folded: str) -> Iterator[Run]:
     cost only what the caller consumes.
     """
     for m in RUN.finditer(folded):
+        start = m.start()
+        if start and folded[start - 1] in "OoIl|" and folded[start] != "+":
+            start -= 1  # "l38l2345678": a look-alike letter may open a run
+        if m.end() - start < MIN_RUN_CHARS or (start and _GLUED.match(folded, start - 1)):
+            continue
         plus = m.group().startswith("+")
         groups: list[Group] = []
         prev: re.Match[str] | None = None
-        for g in _GROUP.finditer(folded, m.start(), m.end()):
+        for g in _GROUP.finditer(folded, start, m.end()):
             if prev is not None:
                 groups.append(_group(folded, prev, g.start(), plus and not groups))
                 if len(groups) >= MAX_GROUPS and (len(groups) >= 2 * MAX_GROUPS or " " in groups[-1].sep_after):
@@ -85,7 +94,8 @@ def find_runs(folded: str) -> Iterator[Run]:
 
 def _group(folded: str, g: re.Match[str], next_start: int, plus: bool) -> Group:
     s, e = g.span()
-    return Group(g.group().translate(_LETTERS), s, e, folded[e:next_start], plus)
+    digits = g.group() if e - s > LONG_GROUP else g.group().translate(_LETTERS)
+    return Group(digits, s, e, folded[e:next_start], plus)
 
 
 def is_enumeration(run: Run, i: int, folded: str) -> bool:

@@ -61,6 +61,22 @@ def classify(number: str, region: str) -> Number | None:
     return Number(_e164(n), kind, phonenumbers.region_code_for_number(n) or region, valid)
 
 
+@lru_cache(maxsize=None)
+def _length_limit(region: str) -> tuple[int, str]:
+    """(longest national number with its trunk prefix, country code) for `region`."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return 17, ""
+    return max(meta.general_desc.possible_length or (17,)) + len(meta.national_prefix or ""), str(meta.country_code)
+
+
+def plausible_length(digits: str, region: str) -> bool:
+    """Cheap pre-check before parsing: not longer than any number of `region` can be written."""
+    limit, cc = _length_limit(region)
+    n = len(digits)
+    return n <= limit or digits.startswith("0") or (digits.startswith(cc) and n <= limit + len(cc))
+
+
 @lru_cache(maxsize=16384)
 def classify_short(digits: str, region: str) -> Number | None:
     """A valid short code for `region` (95588, 10086, 12315), else None."""

@@ -14,6 +14,9 @@ from spamline.phones.textmap import TextMap
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.I)
 
 
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r\f")
+
+
 @dataclass
 class Document:
     """A decoded document, its readable text and the numbers in it."""
@@ -24,6 +27,15 @@ class Document:
     text: str = ""  # visible text, for full-text search
     hits: list[PhoneHit] = field(default_factory=list)
     region: str = DEFAULT_REGION  # the default region numbers were read with
+
+
+def looks_binary(source: str) -> bool:
+    """Mostly undecodable bytes or control characters: an image, an archive, noise."""
+    sample = source[:65536]
+    if not sample:
+        return False
+    bad = sample.count("\ufffd") + len(sample) - len(sample.translate(_CONTROLS))
+    return bad > len(sample) * 0.3
 
 
 def is_html(source: str, content_type: str | None) -> bool:
@@ -49,6 +61,8 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
         source, encoding = decode_body(body, content_type)
     else:
         source, encoding = body, ""
+    if looks_binary(source):
+        return Document(source, encoding, "", "", [], (region or DEFAULT_REGION).upper())
     if not is_html(source, content_type):
         regions = _regions(region, source, url, encoding)
         hits = find_hits(TextMap.identity(source), source, regions, include_possible)

@@ -8,13 +8,13 @@ import phonenumbers
 
 from spamline.model import PhoneHit
 from spamline.phones.candidates import Group, Run, find_runs, is_enumeration, opening_paren
-from spamline.phones.classify import Number, classify, classify_short
+from spamline.phones.classify import Number, classify, classify_short, plausible_length
 from spamline.phones.fold import IGNORABLE, fold
 from spamline.phones.textmap import TextMap
 
 MIN_DIGITS, MAX_DIGITS = 7, 17
 MAX_NUMBER_GROUPS = 13  # "+ 8 6 4 0 0 8 1 2 3 4 5 6": digits spaced one by one
-MAX_PARSES = 20_000  # new (uncached) phonenumbers parses per document: about a second at worst
+MAX_PARSES = 30_000  # new (uncached) phonenumbers parses per document: a second or two at worst
 CONTEXT_CHARS = 40
 
 _SERVICE = re.compile(
@@ -33,7 +33,6 @@ _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
 _WS = re.compile(r"\s+")
-_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 
@@ -45,7 +44,7 @@ class Budget:
     """
 
     def __init__(self, text_length: int) -> None:
-        self.tries_left = 50_000 + text_length // 4
+        self.tries_left = 20_000 + text_length // 50
         self._misses_at_start = classify.cache_info().misses
 
     def spend(self) -> bool:
@@ -71,11 +70,11 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     for run in find_runs(folded):
         if budget.exhausted:
             break
-        before = _prefix_start(folded, run)
-        if _NEGATIVE.search(folded, max(0, before - 20), before) or _CODE_BEFORE.search(folded, max(0, before - 2), before):
+        if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
             continue
         found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
-        spans.extend(s for s in found if not _UNIT_AFTER.match(folded, s[1]))
+        if found and not _excluded(folded, run):
+            spans.extend(s for s in found if not _UNIT_AFTER.match(folded, s[1]))
     if vanity:
         spans = [s for s in spans if not any(s[0] < v[1] and v[0] < s[1] for v in vanity)] + vanity
         spans.sort(key=lambda s: s[0])
@@ -85,6 +84,13 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
         hits.append(PhoneHit(e164=number.e164, raw=source[ss:se], start=ss, end=se, type=number.type,
                              context=_context(text, s, e), source=tm.kind, region=number.region))
     return hits
+
+
+def _excluded(folded: str, run: Run) -> bool:
+    """The run is labelled as something else (an order id, a QQ number, a price) or glued to a code."""
+    before = _prefix_start(folded, run)
+    return bool(_NEGATIVE.search(folded, max(0, before - 20), before)
+                or _CODE_BEFORE.search(folded, max(0, before - 2), before))
 
 
 def _prefix_start(folded: str, run: Run) -> int:
@@ -114,6 +120,7 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
     """Cut a run into numbers: from each group, the longest valid number that starts there."""
     groups = run.groups
     ends = [0, *accumulate(len(g.digits) for g in groups)]  # digits in groups[i:j+1]: ends[j+1] - ends[i]
+    parens = any("(" in g.sep_after or ")" in g.sep_after for g in groups) or opening_paren(folded, run.start) is not None
 
     def longest(i: int) -> tuple[int, Number] | None:
         possible = None
@@ -123,7 +130,7 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
         for j in range(j, i - 1, -1):
             if ends[j + 1] - ends[i] < MIN_DIGITS or not budget.spend():
                 break
-            if not _balanced(groups, i, j, folded) or _counting(groups, i, j):
+            if (parens and not _balanced(groups, i, j, folded)) or (j - i >= 3 and _counting(groups, i, j)):
                 continue
             digits = "".join(g.digits for g in groups[i:j + 1])
             if groups[i].plus:
@@ -169,7 +176,7 @@ def _balanced(groups: tuple[Group, ...], i: int, j: int, folded: str) -> bool:
 
 def _counting(groups: tuple[Group, ...], i: int, j: int) -> bool:
     """Groups that count up ("1 2 3 4 5 6 7 8 9 10"): page numbers, not a phone number."""
-    if j - i < 3:
+    if any(len(g.digits) > 3 for g in groups[i:j + 1]):
         return False
     values = [int(g.digits) for g in groups[i:j + 1]]
     return all(b == a + 1 for a, b in zip(values, values[1:]))
@@ -179,6 +186,8 @@ def _classify_national(digits: str, regions: tuple[str, ...]) -> Number | None:
     """The first valid reading of national digits among `regions`, else the first possible one."""
     possible = None
     for region in regions:
+        if not plausible_length(digits, region):
+            continue
         number = classify(digits, region)
         if number is not None and number.valid:
             return number
@@ -188,7 +197,7 @@ def _classify_national(digits: str, regions: tuple[str, ...]) -> Number | None:
 
 def _nanp_first(groups: tuple[Group, ...], folded: str, regions: tuple[str, ...]) -> tuple[str, ...]:
     """Put US first for North American layouts: 1-800-555-1234 and (888) 555-1234."""
-    if regions[0] == "US":
+    if regions[0] == "US" or len(groups) not in (3, 4):
         return regions
     sizes = [len(g.digits) for g in groups]
     nanp = (sizes == [1, 3, 3, 4] and groups[0].digits == "1") or (
@@ -208,7 +217,7 @@ def _short_code(run: Run, folded: str, text: str, region: str) -> tuple[int, Num
 
 def _vanity(folded: str) -> list[tuple[int, int, Number]]:
     found: list[tuple[int, int, Number]] = []
-    if not _TWO_CAPITALS.search(folded):
+    if folded.lower() == folded:  # no capital letters, no vanity number (a fast check on megabytes)
         return found
     for m in _VANITY.finditer(folded):
         prefix, word = m.group("prefix"), m.group("word")

@@ -5,6 +5,7 @@ an offset in the folded text is the same offset in the original.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 CJK_NUMERALS = "零〇一二三四五六七八九幺洞"
@@ -49,8 +50,43 @@ def _build_table() -> dict[int, str]:
 TABLE = _build_table()
 
 
+def _class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _zone_pattern() -> tuple[re.Pattern[str], frozenset[str]]:
+    """Stretches holding two or more digit-like characters: the only places folding matters.
+
+    Basic-plane characters only, and starting with a digit-like one, which keeps the
+    regex on its fast path; separators before the first digit are added by `fold`.
+    """
+    digits = set("0123456789OoIl|") | {chr(k) for k, v in TABLE.items() if v in "0123456789OoIl|" and k < 0x10000}
+    seps = set(" -./()+\t") | {chr(k) for k, v in TABLE.items() if v in " -./()+" + IGNORABLE}
+    d, s = _class(digits), _class(seps)
+    return re.compile(f"{d}(?:{s}{{0,6}}+{d})++"), frozenset(seps)
+
+
+ZONE, _LEADING = _zone_pattern()
+
+
 def fold(text: str) -> str:
-    """Fold digits, numerals, separators and look-alike letters; same length as `text`."""
+    """Fold digits, numerals, separators and look-alike letters; same length as `text`.
+
+    Only stretches with two or more digit-like characters are folded: elsewhere
+    nothing can become part of a number, and skipping them keeps this fast.
+    """
     if text.isascii():
         return text.replace("\t", " ")
-    return text.translate(TABLE)
+    if len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text):
+        return text.translate(TABLE)  # astral digits (𝟒𝟎𝟎): rare, fold everything
+    parts = []
+    pos = 0
+    for m in ZONE.finditer(text):
+        start = m.start()
+        while start > pos and m.start() - start < 3 and text[start - 1] in _LEADING:
+            start -= 1
+        parts.append(text[pos:start])
+        parts.append(text[start:m.end()].translate(TABLE))
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -181,10 +181,10 @@ class ElasticStore(Store):
                 f"{self.where} refused our credentials ({exc.meta.status}): set "
                 "SPAMLINE_ES_USER and SPAMLINE_ES_PASSWORD, or SPAMLINE_ES_API_KEY") from exc
         except helpers.BulkIndexError as exc:
-            first = exc.errors[0] if exc.errors else {}
+            item = next(iter(exc.errors[0].values())) if exc.errors else {}
             raise StoreUnavailable(
                 f"{self.where} rejected {len(exc.errors)} documents while we tried to {doing} "
-                f"it (first: {first})") from exc
+                f"it (first: status {item.get('status')}, {item.get('error')})") from exc
         except (TransportError, ApiError) as exc:
             raise StoreUnavailable(
                 f"cannot {doing} Elasticsearch at {self.where}: {exc}. Start the server "
@@ -235,7 +235,8 @@ class ElasticStore(Store):
                        type=s.number_type)
             _widen(spans, ("pages", stable_id(c.url)), c.captured_at,
                    {"url": c.url, "domain": c.domain}, title=c.title)
-            _widen(spans, ("domains", c.domain), c.captured_at, {"domain": c.domain})
+            if c.domain:
+                _widen(spans, ("domains", c.domain), c.captured_at, {"domain": c.domain})
         for (kind, doc_id), span in spans.items():
             params = {"first": span["first"], "last": span["last"], "title": span.get("title"),
                       "type": span.get("type")}

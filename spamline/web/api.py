@@ -12,9 +12,19 @@ from spamline.store.query import as_number
 from spamline.web import exports, queries
 from spamline.web.deps import api_scope, get_store
 from spamline.web.replay import replay_url
-from spamline.web.schemas import (BrandReport, CaptureList, CaptureOut, ExportOut, ExportRequest,
-                                  Error, Me, NetworkList, NumberResult, NumberType,
-                                  SearchResult)
+from spamline.web.schemas import (
+    BrandReport,
+    CaptureList,
+    CaptureOut,
+    Error,
+    ExportOut,
+    ExportRequest,
+    Me,
+    NetworkList,
+    NumberResult,
+    NumberType,
+    SearchResult,
+)
 from spamline.web.scope import Scope
 
 router = APIRouter(prefix="/api", tags=["api"], responses={
@@ -27,6 +37,8 @@ ScopeDep = Annotated[Scope, Depends(api_scope)]
 StoreDep = Annotated[Store, Depends(get_store)]
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=100_000, description="rows to skip")]
+QUERY_HELP = "a number in any format, a brand, a domain or text"
+WHEN_HELP = "ISO UTC date or time, inclusive"
 
 
 def _not_found(what: str) -> HTTPException:
@@ -41,10 +53,9 @@ def me(scope: ScopeDep) -> Me:
 
 @router.get("/search", response_model=SearchResult, summary="Search sightings")
 def search(scope: ScopeDep, store: StoreDep,
-           q: Annotated[str, Query(min_length=1, max_length=200,
-                                   description="a number in any format, a brand, a domain or text")],
-           since: Annotated[str | None, Query(max_length=40, description="ISO UTC, inclusive")] = None,
-           until: Annotated[str | None, Query(max_length=40, description="ISO UTC, inclusive")] = None,
+           q: Annotated[str, Query(min_length=1, max_length=200, description=QUERY_HELP)],
+           since: Annotated[str | None, Query(max_length=40, description=WHEN_HELP)] = None,
+           until: Annotated[str | None, Query(max_length=40, description=WHEN_HELP)] = None,
            number_type: NumberType | None = None,
            brand: Annotated[str | None, Query(max_length=200)] = None,
            domain: Annotated[str | None, Query(max_length=253)] = None,

@@ -35,6 +35,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
 
     app = FastAPI(
         title="spamline", version=__version__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # their pages load script from a CDN; the app works offline
         description="Search phone-number spam sightings, numbers, brands and networks; "
                     "download takedown evidence. Authenticate with `Authorization: Bearer "
                     "<token>` (tokens come from `spamline user add`).",
@@ -62,7 +63,8 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if request.url.path.startswith("/api/") or not wants_html:
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
         return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
 

@@ -12,9 +12,8 @@ from spamline.store.base import SearchFilters, Store
 from spamline.store.query import as_number
 from spamline.web import exports, queries
 from spamline.web.deps import SESSION_COOKIE, get_store, page_scope
-from spamline.web.schemas import NumberType
 from spamline.web.replay import replay_url
-from spamline.web.schemas import ExportRequest
+from spamline.web.schemas import ExportRequest, NumberType
 from spamline.web.scope import Scope
 
 router = APIRouter(include_in_schema=False)
@@ -23,6 +22,7 @@ ScopeDep = Annotated[Scope, Depends(page_scope)]
 StoreDep = Annotated[Store, Depends(get_store)]
 Offset = Annotated[int, Query(ge=0, le=100_000)]
 PAGE_SIZE = 50
+SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -172,8 +172,7 @@ def network_picture(network_id: str, scope: ScopeDep, store: StoreDep) -> Respon
     from spamline.networks.render import render_svg  # networkx loads on first picture only
 
     svg = render_svg(net)
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
+    return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": SVG_CSP})
 
 
 # --- archived pages -----------------------------------------------------------

@@ -27,7 +27,8 @@ def replay_guard(request: Request, scope: Scope = Depends(page_scope)) -> None:
     try:
         offset = int(request.path_params.get("offset", ""))
         warcs = request.app.state.data_dir.warcs
-        url = read_record_headers(resolve_in(warcs, warc_file), offset).get_header("WARC-Target-URI")
+        headers = read_record_headers(resolve_in(warcs, warc_file), offset)
+        url = headers.get_header("WARC-Target-URI")
     except (ValueError, OSError, RecordNotFound):
         url = None
     visible = queries.captures(get_store(request), scope, url=url) if url else []

@@ -7,7 +7,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from spamline.model import Brand, Capture, Network, NumberProfile, PhoneHit, Sighting, WarcLocation
 
-
 NumberType = Literal["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_or_mobile",
                      "short_code", "premium_rate", "voip", "uan", "personal_number", "pager",
                      "unknown"]
@@ -62,7 +61,8 @@ class CaptureOut(BaseModel):
     brands: list[str]
     hits: list[PhoneHit]
     warc: WarcLocation | None
-    replay_url: str | None = Field(description="the archived page, sandboxed; null when not archived")
+    replay_url: str | None = Field(
+        description="the archived page, sandboxed; null when not archived")
 
     @classmethod
     def of(cls, capture: Capture, replay_url: str | None) -> "CaptureOut":

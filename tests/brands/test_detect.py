@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +26,7 @@ def claimed(claims) -> set[str]:
     return {x.casefold() for x in (c.brand, c.brand + c.product, f"{c.brand} {c.product}")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(seed: int) -> list[tuple[PageTruth, Document]]:
     net = SampleNetwork(seed)
     out = []
@@ -106,6 +106,6 @@ _TEXT = st.text(alphabet=st.sampled_from(list("金盾雪岭保险柜空调售后
 @settings(max_examples=200, deadline=None)
 @given(title=_TEXT, text=_TEXT)
 def test_claimed_brand_is_read_from_the_page(title: str, text: str) -> None:
-    squash = lambda s: re.sub(r"\s+", "", s).casefold()  # noqa: E731
+    squash = lambda s: re.sub(r"\s+", "", s).casefold()
     for c in detect_brands(title, text):
         assert c.brand and squash(c.brand) in squash(title + "\n" + text)

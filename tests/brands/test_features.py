@@ -8,7 +8,12 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.features import FeaturesPipeline
 from spamline.brands.features import PageAnalyzer
-from spamline.brands.fingerprint import TemplateIndex, band_keys, boilerplate_tokens, minhash
+from spamline.brands.fingerprint import (
+    TemplateIndex,
+    band_keys,
+    boilerplate_tokens,
+    minhash,
+)
 from spamline.brands.padding import region_density
 from spamline.datadir import DataDir
 from spamline.model import Brand, Capture, PhoneHit

@@ -37,7 +37,7 @@ def test_crawl_writes_valid_warcs_with_request_response_pairs(archive):
     responses = [(h, http, body) for t, h, http, body in records if t == "response"]
     assert {h.get_header("WARC-Target-URI") for h, _, _ in responses} == {
         site.url(p) for p in ("/", "/b", "/gz", "/script", "/chunked", "/redirect", "/missing")}
-    for headers, http, body in responses:
+    for headers, _, _ in responses:
         assert headers.get_header("WARC-IP-Address") == "127.0.0.1"
         assert headers.get_header("WARC-Payload-Digest").startswith("sha256:")
         assert headers.get_header("WARC-Block-Digest").startswith("sha256:")

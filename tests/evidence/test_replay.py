@@ -42,7 +42,7 @@ def test_wrapper_embeds_the_payload_in_a_sandboxed_iframe(client, archive):
     resp = client.get(replay_url(loc, prefix="/app") + "/view")
     assert resp.status_code == 200
     page = resp.text
-    assert '<iframe sandbox="" referrerpolicy="no-referrer" src="../%d">' % loc.offset in page
+    assert f'<iframe sandbox="" referrerpolicy="no-referrer" src="../{loc.offset}">' in page
     assert "allow-scripts" not in page and "allow-same-origin" not in page
     assert "<script" not in page
     assert "127.0.0.1" in page and archive.site.url("/script") in page

@@ -29,6 +29,14 @@ class Site:
     delay: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     release: threading.Event = field(default_factory=threading.Event)  # set: answer delayed now
     lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    def stop(self) -> None:
+        """Close the server; its port then refuses connections."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -79,11 +87,11 @@ def site() -> Iterator[Site]:
     state.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    state.server = server
     try:
         yield state
     finally:
-        server.shutdown()
-        server.server_close()
+        state.stop()
 
 
 def spamline(*args: str, timeout: float = 60, check: bool = True,

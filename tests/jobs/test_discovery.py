@@ -4,6 +4,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
+
 from spamline.datadir import DataDir
 from spamline.jobs.runs import read_runs
 from spamline.store import open_store
@@ -21,7 +23,8 @@ def locs(tag: str, urls: list[str]) -> str:
 
 def test_sitemaps_url_lists_and_pivot(tmp_path: Path, site: Site) -> None:
     u = site.url
-    site.put("a.test", "/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {u('a.test', '/sm.xml.gz')}\n",
+    site.put("a.test", "/robots.txt",
+             f"User-agent: *\nDisallow: /hidden\nSitemap: {u('a.test', '/sm.xml.gz')}\n",
              content_type="text/plain")
     site.pages[("a.test", "/sm.xml.gz")] = (
         200, "application/x-gzip", gzip.compress(URLSET.format(locs("url", [u("a.test", "/hidden")])).encode()))
@@ -48,6 +51,8 @@ urls = ["{u('a.test', '/')}"]
 sitemaps = ["{u('s.test', '/index.xml')}"]
 robots_sitemaps = true
 url_file = "export.csv"
+[jobs.robots]
+obey = false
 [jobs.network]
 allow_private = true
 resolve = {{ {resolve} }}
@@ -58,11 +63,19 @@ RETRY_TIMES = 0
     data = tmp_path / "data"
     spamline("schedule", "run-job", str(config), "discover", "--data-dir", str(data))
     fetched = {k for k, n in site.page_hits().items() if n}
-    assert {"a.test/hidden", "s.test/from-sitemap", "e.test/listed"} <= fetched  # discovered
+    # Discovered through a robots.txt sitemap, a sitemap index and a CSV export; /hidden is
+    # disallowed by robots.txt but fetched, as the job overrides robots.
+    assert {"a.test/hidden", "s.test/from-sitemap", "e.test/listed"} <= fetched
     assert {"b.test/", "c.test/"} <= fetched  # pivoted from spam pages to new domains
     assert "d.test/" not in fetched  # c.test carries no number: no pivot from it
     with open_store(None, DataDir.open(data)) as store:
         urls = {c.url for c in store.captures() if c.hits}
     assert u("a.test", "/hidden") in urls and u("b.test", "/") in urls
+    infos = []
+    for path in (data / "warcs").glob("*.warc.gz"):
+        with path.open("rb") as f:
+            infos += [r.content_stream().read().decode() for r in ArchiveIterator(f)
+                      if r.rec_type == "warcinfo"]
+    assert infos and all("robots: ignore" in info for info in infos)
     (end,) = [e for e in read_runs(DataDir.open(data), "discover") if e["event"] == "end"]
     assert end["exit_code"] == 0 and end["summary"]["finish_reason"] == "finished"

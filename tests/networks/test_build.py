@@ -147,7 +147,7 @@ def test_incremental_updates_equal_a_full_build(captures) -> None:
     first = build_networks(rows[:cut])
     updated = update_networks(first.networks, rows[cut:], old_urls={s.url for s in rows[:cut]},
                               hubs=first.hubs, shared=first.shared_domains)
-    shape = lambda r: sorted((n.network_id, tuple(n.numbers), tuple(n.domains), n.pages,  # noqa: E731
+    shape = lambda r: sorted((n.network_id, tuple(n.numbers), tuple(n.domains), n.pages,
                               n.first_seen, n.last_seen) for n in r.networks)
     assert shape(updated) == shape(full)
     assert updated.hubs.keys() == full.hubs.keys()

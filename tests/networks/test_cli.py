@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from spamline.cli import main
 from spamline.datadir import DataDir
+from spamline.model import Brand
 from spamline.store import open_store
 
 
@@ -81,3 +82,16 @@ def test_unknown_network_and_empty_store(data_dir, tmp_path) -> None:
     r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root),
                                   "--export", "dot", str(tmp_path / "x.dot")])
     assert r.exit_code == 2
+
+
+def test_registering_an_official_number_rebuilds(filled, truth) -> None:
+    listed(filled)
+    with open_store(None, filled) as store:
+        net = store.networks()[0]
+        store.add_brand(Brand("Acme", [], [net.numbers[0]]))
+    r = run(filled)
+    assert "(rebuild:" in r.output
+    after = listed(filled)
+    assert not any(net.numbers[0] in n["numbers"] for n in after)
+    assert any(f"{net.numbers[0]} is an official number of Acme" in line
+               for n in after for line in n["explanations"])

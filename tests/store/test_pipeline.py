@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import sqlite3
 from collections import Counter
 
@@ -16,6 +15,7 @@ from spamline.model import sightings_of
 from spamline.store import open_store
 from spamline.store.spool import Spool
 
+from .backends import closed_port
 from .sample import numbered_crawl
 
 
@@ -73,12 +73,6 @@ def test_store_failing_mid_crawl_loses_nothing(tmp_path, caplog) -> None:
     want = {s.sighting_id for c in crawl for s in sightings_of(c)}
     got = stored_sightings(tmp_path)
     assert set(got) == want and set(got.values()) == {1}
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_unreachable_elasticsearch_spools_everything(tmp_path, caplog) -> None:

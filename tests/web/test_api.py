@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import (ACME_OFFICIAL, FAKE_ACME, FAKE_GLOBEX, SHARED, UNBRANDED,
-                                bearer)
+from tests.web.conftest import ACME_OFFICIAL, FAKE_ACME, FAKE_GLOBEX, SHARED, UNBRANDED, bearer
 
 
 def get(client, path, token, **params):

@@ -30,7 +30,8 @@ pytestmark = [
                        reason=f"needs Debian's chromium and chromedriver at {CHROMIUM} and "
                               f"{CHROMEDRIVER} (apt-get install chromium chromium-driver)"),
 ]
-webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (pip install selenium)")
+webdriver = pytest.importorskip("selenium.webdriver",
+                                reason="needs selenium (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402

@@ -78,7 +78,8 @@ def test_export_button_makes_a_download_for_the_page_user(site):
     with TestClient(site.app()) as c:
         c.post("/login", data={"token": site.acme})
         r = c.post("/exports", data={"kind": "brand", "value": "Acme"}, follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"].startswith("/downloads?made=brand-Acme-")
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/downloads?made=brand-Acme-")
         name = r.headers["location"].split("made=")[1]
         listing = c.get("/downloads")
         assert f'href="/downloads/{name}"' in listing.text

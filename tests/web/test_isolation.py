@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 from spamline.evidence.replay import replay_router
 from spamline.store import open_store
 from spamline.web import api, pages
-from spamline.web.replay import replay_url
 from spamline.web.auth import User, Users
-from tests.web.conftest import (FAKE_ACME, FAKE_GLOBEX, GLOBEX_OFFICIAL, SHARED, UNBRANDED,
-                                bearer)
+from spamline.web.replay import replay_url
+from tests.web.conftest import FAKE_ACME, FAKE_GLOBEX, GLOBEX_OFFICIAL, SHARED, UNBRANDED, bearer
 
 GLOBEX_PACKAGE = "brand-Globex-20261105T100000Z-abcdef.wacz"
 SECRETS = [FAKE_GLOBEX, UNBRANDED, GLOBEX_OFFICIAL, "globex-help.test", "random.test", "Globex",
@@ -42,7 +41,8 @@ CASES = [
     ("/api/networks/{network_id}", "GET", "/api/networks/net-b", None, 404),
     ("/api/networks/{network_id}", "GET", "/api/networks/net-c", None, 404),
     ("/api/networks/{network_id}", "GET", "/api/networks/net-a", None, 200),
-    ("/api/captures", "GET", "/api/captures", {"by": "url", "value": "http://globex-help.test/"}, 200),
+    ("/api/captures", "GET", "/api/captures", {"by": "url", "value": "http://globex-help.test/"},
+     200),
     ("/api/captures", "GET", "/api/captures", {"by": "number", "value": FAKE_GLOBEX}, 200),
     ("/api/captures", "GET", "/api/captures", {"by": "number", "value": SHARED}, 200),
     ("/api/captures", "GET", "/api/captures", {"by": "brand", "value": "Globex"}, 200),
@@ -145,7 +145,8 @@ def test_acme_owner_still_sees_their_own(acme_client):
     net = acme_client.get("/api/networks/net-a").json()
     assert net["numbers"] == [FAKE_ACME, SHARED] and net["brands"] == ["Acme"]
     assert net["last_seen"] == "2026-11-03T10:00:00Z"
-    urls = {r["url"] for r in acme_client.get("/api/search", params={"q": "acme"}).json()["results"]}
+    found = acme_client.get("/api/search", params={"q": "acme"}).json()["results"]
+    urls = {r["url"] for r in found}
     assert urls == {"http://acme-support.test/", "http://acme-support.test/refund",
                     "http://acme-help.test/"}
 

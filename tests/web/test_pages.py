@@ -23,7 +23,7 @@ def analyst(site):
 def test_search_page_lists_sightings_with_links(analyst):
     r = analyst.get("/", params={"q": "400-812-3456"})
     assert r.status_code == 200
-    assert f'href="/numbers/%2B864008123456"' in r.text  # number profile link
+    assert 'href="/numbers/%2B864008123456"' in r.text  # number profile link
     assert "/page?url=http%3A//acme-support.test/refund" in r.text
     assert "acme-support.test" in r.text
 

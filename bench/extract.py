@@ -1,0 +1,94 @@
+"""Throughput of spamline.phones against phonenumbers.PhoneNumberMatcher on the same pages.
+
+    python bench/extract.py [--quick]
+
+Pages: every page of the bundled sample spam network (seed 1) plus the whole pages of
+the labelled corpus (tests/phones/corpus/pages). Ours runs the full pipeline on the
+raw bytes (decode, HTML, attributes, scripts, extraction). The matcher is timed two
+ways: on the decoded HTML source, and (the conservative baseline) on the visible text
+only, prepared outside the timing. MB/s is always page bytes per second.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import phonenumbers
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spamline.phones import decode_body, extract_document  # noqa: E402
+from spamline.samplenet import SampleNetwork, render_page  # noqa: E402
+
+CORPUS = ROOT / "tests" / "phones" / "corpus"
+
+
+def load_pages(quick: bool) -> list[tuple[bytes, str | None, str | None]]:
+    """(body, content type, url) for every bench page."""
+    net = SampleNetwork(seed=1, pages_per_site=4 if quick else 12)
+    pages = []
+    for host in net.hosts:
+        for path in net.paths(host):
+            page = render_page(net, host, path, 8000)
+            if page is not None:
+                pages.append((page.body, page.content_type, page.url))
+    with open(CORPUS / "pages.jsonl", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            pages.append(((CORPUS / "pages" / row["file"]).read_bytes(), row["content_type"], row["url"]))
+    return pages
+
+
+def best_of(repeat: int, run) -> float:
+    """The fastest of `repeat` timed runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer pages and repeats")
+    args = parser.parse_args()
+    repeat = 2 if args.quick else 3
+    pages = load_pages(args.quick)
+    total = sum(len(body) for body, _, _ in pages)
+    docs = [extract_document(body, ct, url) for body, ct, url in pages]  # also warms the caches
+    sources = [(decode_body(body, ct)[0], doc.region) for (body, ct, _), doc in zip(pages, docs)]
+    texts = [(doc.text, doc.region) for doc in docs]
+
+    def ours() -> None:
+        for body, ct, url in pages:
+            extract_document(body, ct, url)
+
+    def matcher(items: list[tuple[str, str]]) -> None:
+        for text, region in items:
+            for _ in phonenumbers.PhoneNumberMatcher(text, region):
+                pass
+
+    t_ours = best_of(repeat, ours)
+    t_source = best_of(repeat, lambda: matcher(sources))
+    t_text = best_of(repeat, lambda: matcher(texts))
+    mb = total / 1e6
+    hits = sum(len(d.hits) for d in docs)
+    print(f"pages: {len(pages)}  bytes: {total:,}  numbers found by ours: {hits:,}")
+    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+          f"phonenumbers {phonenumbers.__version__}")
+    print(f"{'extractor':<44}{'seconds':>9}{'MB/s':>9}")
+    print(f"{'spamline.phones.extract_document (bytes)':<44}{t_ours:>9.3f}{mb / t_ours:>9.2f}")
+    print(f"{'PhoneNumberMatcher on decoded HTML':<44}{t_source:>9.3f}{mb / t_source:>9.2f}")
+    print(f"{'PhoneNumberMatcher on visible text only':<44}{t_text:>9.3f}{mb / t_text:>9.2f}")
+    print(f"ratio ours / matcher on HTML:         {t_source / t_ours:.1f}x")
+    print(f"ratio ours / matcher on visible text: {t_text / t_ours:.1f}x  (target >= 10x)")
+
+
+if __name__ == "__main__":
+    main()

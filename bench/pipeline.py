@@ -1,0 +1,144 @@
+"""Full spamline pipeline vs bare Scrapy on the same local sample network.
+
+    python bench/pipeline.py [--quick] [--pages-per-site N] [--rounds R] [--profile]
+
+The sample network (spamline.samplenet) is served on 127.0.0.1 by this process;
+each run is a fresh crawler process running the same spider (crawler.spiders.spam)
+with the same Scrapy settings (no AutoThrottle, no robots.txt, same concurrency):
+
+  full   spamline.crawl.run_crawl: guard + WARC middlewares, extraction, features and
+         store pipelines, JOBDIR disk queue with the request journal
+  bare   plain Scrapy: none of our middlewares, pipelines or extensions, memory queue
+         (only the host-map resolver, so the .test names resolve to 127.0.0.1)
+
+Runs alternate for R rounds; the figures are medians of pages/s (wall, from Scrapy's
+own elapsed time) and crawler CPU seconds per page. Target: full/bare >= 0.9.
+--profile crawls once more under cProfile and prints the hottest functions.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from spamline.samplenet import SampleNetworkServer  # noqa: E402
+
+COMMON = {"AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 32,
+          "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEPTH_LIMIT": 0, "LOG_LEVEL": "INFO",
+          "SPAMLINE_MAX_PAGES_PER_HOST": 0, "TELNETCONSOLE_ENABLED": False}
+
+RUNNER = r"""
+import cProfile, json, pstats, resource, sys
+spec = json.loads(sys.argv[1])
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+def full():
+    from spamline.crawl import CrawlOptions, run_crawl
+    from spamline.datadir import DataDir
+    s = run_crawl(CrawlOptions(urls=spec["urls"], data_dir=DataDir.open(spec["data_dir"]),
+                               host_map=spec["hosts"], allow_private=True, progress=False,
+                               obey_robots=False, job="bench", settings=spec["settings"]))
+    return s.pages, s.seconds
+
+def bare():
+    from scrapy.crawler import CrawlerProcess
+    from crawler.spiders.spam import SpamSpider
+    settings = {**spec["settings"], "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
+                "SPAMLINE_HOST_MAP": spec["hosts"], "SPAMLINE_ALLOW_PRIVATE": True,
+                "SPAMLINE_DATA_DIR": spec["data_dir"], "SPAMLINE_MIN_FREE_MB": 0,
+                "LOG_FILE": spec["data_dir"] + "/bare.log", "DEPTH_PRIORITY": 1,
+                "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+                "USER_AGENT": "spamline-bench"}
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(SpamSpider)
+    process.crawl(crawler, start_urls=spec["urls"])
+    process.start()
+    stats = crawler.stats.get_stats()
+    return stats.get("response_received_count", 0), stats.get("elapsed_time_seconds", 0.0)
+
+run = full if spec["mode"] == "full" else bare
+if spec.get("profile"):
+    prof = cProfile.Profile()
+    pages, seconds = prof.runcall(run)
+    prof.dump_stats(spec["data_dir"] + "/profile.out")
+else:
+    pages, seconds = run()
+print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu()}))
+"""
+
+
+def crawl_once(srv: SampleNetworkServer, mode: str, profile: bool = False) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as tmp:
+        spec = {"mode": mode, "urls": srv.seed_urls, "hosts": srv.host_map, "data_dir": tmp,
+                "settings": COMMON, "profile": profile}
+        proc = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(spec)], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if proc.returncode != 0:
+            raise SystemExit(f"{mode} crawl failed:\n{proc.stderr[-3000:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if profile:
+            print_profile(Path(tmp) / "profile.out")
+    return result
+
+
+def print_profile(path: Path) -> None:
+    import pstats
+    stats = pstats.Stats(str(path))
+    print("\nhottest functions of the full pipeline (cProfile, cumulative, ours first):")
+    stats.sort_stats("cumulative")
+    ours = [f for f in stats.stats if any(p in f[0] for p in ("/spamline/", "/crawler/", "/pipelines/"))]
+    rows = sorted(ours, key=lambda f: stats.stats[f][3], reverse=True)[:15]
+    for f in rows:
+        cc, nc, tt, ct, _ = stats.stats[f]
+        print(f"  {ct:8.2f}s cum {tt:7.2f}s own {nc:8d} calls  {Path(f[0]).name}:{f[1]} {f[2]}")
+    print("top by own time (any module):")
+    for f in sorted(stats.stats, key=lambda f: stats.stats[f][2], reverse=True)[:12]:
+        cc, nc, tt, ct, _ = stats.stats[f]
+        print(f"  {tt:8.2f}s own {nc:8d} calls  {Path(f[0]).name}:{f[1]} {f[2]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small network, one round")
+    ap.add_argument("--pages-per-site", type=int, default=None)
+    ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--profile", action="store_true", help="also profile one full crawl")
+    args = ap.parse_args()
+    per_site = args.pages_per_site or (10 if args.quick else 60)
+    rounds = args.rounds or (1 if args.quick else 3)
+    runs: dict[str, list[dict]] = {"bare": [], "full": []}
+    with SampleNetworkServer(seed=1, pages_per_site=per_site) as srv:
+        total = len(srv.ground_truth.pages)
+        print(f"sample network: {len(srv.seed_urls)} hosts, {total} pages; {rounds} round(s)")
+        for r in range(rounds):
+            for mode in ("bare", "full"):
+                res = crawl_once(srv, mode)
+                runs[mode].append(res)
+                print(f"  round {r + 1} {mode:4s}: {res['pages']:5d} pages in {res['seconds']:6.1f}s "
+                      f"= {res['pages'] / res['seconds']:6.1f} pages/s, "
+                      f"{1000 * res['cpu'] / res['pages']:6.1f} ms CPU/page")
+        if args.profile:
+            crawl_once(srv, "full", profile=True)
+    med = {m: (statistics.median(r["pages"] / r["seconds"] for r in rs),
+               statistics.median(r["cpu"] / r["pages"] for r in rs)) for m, rs in runs.items()}
+    print(f"\nbare Scrapy:   {med['bare'][0]:7.1f} pages/s  {1000 * med['bare'][1]:6.1f} ms CPU/page")
+    print(f"full pipeline: {med['full'][0]:7.1f} pages/s  {1000 * med['full'][1]:6.1f} ms CPU/page")
+    ratio = med["full"][0] / med["bare"][0]
+    cpu_ratio = med["bare"][1] / med["full"][1]
+    print(f"ratio full/bare: {ratio:.2f} by pages/s, {cpu_ratio:.2f} by CPU per page "
+          f"(target >= 0.9: {'met' if ratio >= 0.9 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
