@@ -63,7 +63,7 @@ def ascii_plot(samples: list[tuple[float, int, float]], width: int = 60, height:
 
 
 def slope(samples: list[tuple[float, int, float]]) -> float:
-    """Least-squares MB per 10 000 pages over the second half of the crawl."""
+    """Least-squares MB per 10 000 pages over the second half of the crawl (while fetching)."""
     half = [s for s in samples if s[1] >= samples[-1][1] / 2]
     if len(half) < 2:
         return 0.0
@@ -111,7 +111,9 @@ def main() -> None:
             raise SystemExit(f"crawl failed:\n{err[-3000:]}")
         result = json.loads(out.strip().splitlines()[-1])
         disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file()) / 2**20
-    crawled = [s for s in samples if s[1] > 0]
+    last = max(s[1] for s in samples)
+    done_at = next(i for i, s in enumerate(samples) if s[1] == last)
+    crawled = [s for s in samples[:done_at + 1] if s[1] > 0]  # leave out start-up and closing
     print()
     print(ascii_plot(crawled or samples))
     peak = max(s[2] for s in samples)

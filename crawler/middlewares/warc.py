@@ -48,11 +48,12 @@ def _protocol(response: Response) -> str:
 def exchange_of(request: Request, response: Response) -> Exchange:
     """What went over the wire, as well as Scrapy lets us see it."""
     ip = response.ip_address
+    protocol = _protocol(response)
     return Exchange(
         url=response.url, status=response.status, response_headers=_pairs(response.headers),
         body=response.body, method=request.method, request_headers=_pairs(request.headers),
-        request_body=request.body, protocol=_protocol(response),
-        request_protocol="HTTP/2" if _protocol(response) == "HTTP/2" else "HTTP/1.1",
+        request_body=request.body, protocol=protocol,
+        request_protocol="HTTP/2" if protocol == "HTTP/2" else "HTTP/1.1",
         ip_address=str(ip) if ip is not None else None, date=datetime.now(timezone.utc))
 
 

@@ -14,6 +14,7 @@ from spamline.cli.common import (
     store_option,
 )
 from spamline.datadir import DataDir
+from spamline.model import Network
 from spamline.networks.export import FORMATS, export_graph
 from spamline.networks.graph import graph_of
 from spamline.networks.refresh import STATE_FILE, rebuild, update
@@ -31,10 +32,13 @@ from spamline.store import open_store
               metavar="FORMAT FILE", help="Write the graph as graphml, gexf or csv to FILE.")
 @click.option("--svg", nargs=2, type=(str, click.Path(dir_okay=False)), metavar="NETWORK_ID FILE",
               help="Draw one network as an SVG picture.")
+@click.option("--show", "show", metavar="NETWORK_ID",
+              help="Print one network in full, with why its members belong together.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
               help="Networks shown in the table.")
 def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool,
-             export: tuple[str, str] | None, svg: tuple[str, str] | None, limit: int) -> None:
+             export: tuple[str, str] | None, svg: tuple[str, str] | None, show: str | None,
+             limit: int) -> None:
     """Update the networks from new sightings and list them, largest first.
 
     Numbers link the pages they appear on, domains link their pages; a number or
@@ -60,13 +64,20 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                    f"as {fmt} to {path}", err=True)
     if svg:
         nid, path = svg
-        net = next((n for n in nets if n.network_id == nid), None)
-        if net is None:
-            raise click.ClickException(f"no network {nid!r}; `spamline networks` lists the ids")
-        Path(path).write_text(render_svg(net, graph), encoding="utf-8")
+        Path(path).write_text(render_svg(_find(nets, nid), graph), encoding="utf-8")
         click.echo(f"wrote a picture of {nid} to {path}", err=True)
+    if show:
+        nets = [_find(nets, show)]
     if as_json:
         print_json_lines(nets)
+        return
+    if show:
+        net = nets[0]
+        for label, items in (("numbers", net.numbers), ("domains", net.domains),
+                             ("brands", net.brands), ("templates", net.templates)):
+            click.echo(f"{label}: {', '.join(items) or '-'}")
+        click.echo(f"pages: {net.pages}, first seen {net.first_seen}, last seen {net.last_seen}")
+        click.echo("why:\n" + "\n".join(f"  {line}" for line in net.explanations))
         return
     if not nets:
         click.echo("no networks yet: crawl pages with numbers first (`spamline crawl URL` or "
@@ -80,6 +91,13 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
     hubs = ", ".join(sorted(result.hubs)) or "none"
     click.echo(f"{len(nets)} networks ({done.mode}: {done.new_sightings} sightings folded in); "
                f"hubs not used as links: {hubs}")
+
+
+def _find(nets: list[Network], nid: str) -> Network:
+    net = next((n for n in nets if n.network_id == nid), None)
+    if net is None:
+        raise click.ClickException(f"no network {nid!r}; `spamline networks` lists the ids")
+    return net
 
 
 def _short(items: list[str], shown: int = 3) -> str:

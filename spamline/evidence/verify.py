@@ -222,7 +222,8 @@ def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, result: Ver
         result.problems.append(f"datapackage-digest.json: unreadable ({exc})")
         return
     if value != "sha256:" + hashlib.sha256(package_bytes).hexdigest():
-        result.problems.append("datapackage.json: SHA-256 does not match datapackage-digest.json")
+        result.problems.append("datapackage.json: SHA-256 does not match the hash in "
+                               "datapackage-digest.json (one of the two changed)")
 
 
 def _check_file(zf: zipfile.ZipFile, name: str, res: dict, result: Verification) -> None:

@@ -29,7 +29,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from spamline.evidence import cdxj
-from spamline.evidence.records import read_record_headers
+from spamline.evidence.records import RecordNotFound, read_record_headers
 from spamline.evidence.recovery import recover_file
 from spamline.model import WarcLocation
 
@@ -183,13 +183,17 @@ class WarcWriter:
         resp_id, req_id = StatusAndHeadersParser.make_warc_id(), StatusAndHeadersParser.make_warc_id()
         common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
         ip = [("WARC-IP-Address", ex.ip_address)] if ex.ip_address else []
-        refers_to = None
-        if original is None:
+        refers_to, refers_date = None, ""
+        if original is not None:
+            try:
+                refers_to, refers_date = self._original_location(original)
+            except (RecordNotFound, OSError):
+                pass  # the earlier WARC is gone: archive this payload in full
+        if refers_to is None:
             resp_bytes = self._record("response", resp_id, common + ip + [
                 ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest)],
                 http.to_ascii_bytes(), ex.body, "application/http; msgtype=response")
         else:
-            refers_to, refers_date = self._original_location(original)
             resp_bytes = self._record("revisit", resp_id, common + ip + [
                 ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest),
                 ("WARC-Profile", REVISIT_PROFILE), ("WARC-Refers-To", refers_to.record_id),
@@ -208,7 +212,7 @@ class WarcWriter:
                          record_type="response" if refers_to is None else "revisit",
                          mime=http.get_header("Content-Type") or "", status=ex.status,
                          digest=digest, length=len(resp_bytes), offset=offset)
-        if original is None and ex.body:
+        if refers_to is None and ex.body:
             self._originals[(ex.url, cdxj.canonical_digest(digest))] = _Original(
                 self._name, offset, len(resp_bytes), iso_date_to_timestamp(date))
         return Written(location, request, refers_to, date)

@@ -22,7 +22,7 @@ def normalize_number(s: str, region: str | None = None) -> str | None:
         vanity = phonenumbers.convert_alpha_characters_in_number(folded)
         number = classify(vanity, region if not vanity.lstrip().startswith(("1", "+1")) else "US")
         return number.e164 if number and number.valid else None
-    runs = find_runs(folded)
+    runs = list(find_runs(folded))
     if len(runs) != 1:
         return None
     run = runs[0]

@@ -10,10 +10,14 @@ import phonenumbers
 DEFAULT_REGION = "CN"
 _PLUS_CC = re.compile(r"(?:\+|＋)\s?([1-9]\d{0,2})(?=[\s\-.(]*\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_THREE_CJK = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 _LATIN = re.compile(r"\b[A-Za-z]{3,}\b")
 # characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
 _TRADITIONAL = set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")
 _SIMPLIFIED = set("电话号码与这们个来时会为对说国发务专线联络请拨门问题维修务总购买卖点标准开关体应该学机车书东陆后气区买实经营业单价览处网页湾传")
+_TRADITIONAL_RE = re.compile("[" + "".join(sorted(_TRADITIONAL)) + "]")
+_SIMPLIFIED_RE = re.compile("[" + "".join(sorted(_SIMPLIFIED)) + "]")
+SAMPLE_CHARS = 50_000  # enough text to tell the script and the +CC habits of a page
 _TLD_REGION = {"uk": "GB"}
 _ENGLISH_REGIONS = ("US", "GB", "AU", "IN", "CN")
 _CHINESE_TLDS = frozenset({"TW", "HK", "MO", "SG", "MY"})
@@ -28,21 +32,21 @@ def infer_regions(text: str, url: str | None = None, encoding: str = "") -> tupl
     explicit = _explicit_region(text)
     if explicit:
         return (explicit,)
-    sample = text[:200_000]
-    cjk = len(_CJK.findall(sample))
+    sample = text[:SAMPLE_CHARS]
+    chinese = bool(_THREE_CJK.search(sample))
     tld = _tld_region(url)
-    if cjk >= 3:
+    if chinese:
         return (tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding),)
     if tld:
         return (tld,)
-    if _LATIN.search(sample):
+    if _LATIN.search(sample) and not _CJK.search(sample):
         return _ENGLISH_REGIONS
     return (DEFAULT_REGION,)
 
 
 def _explicit_region(text: str) -> str | None:
     counts: Counter[str] = Counter()
-    for m in _PLUS_CC.finditer(text[:200_000]):
+    for m in _PLUS_CC.finditer(text, 0, SAMPLE_CHARS):
         cc = m.group(1)
         for size in (1, 2, 3):
             region = phonenumbers.region_code_for_country_code(int(cc[:size]))
@@ -53,8 +57,8 @@ def _explicit_region(text: str) -> str | None:
 
 
 def _chinese_region(sample: str, encoding: str) -> str:
-    trad = sum(1 for c in sample if c in _TRADITIONAL)
-    simp = sum(1 for c in sample if c in _SIMPLIFIED)
+    trad = len(_TRADITIONAL_RE.findall(sample))
+    simp = len(_SIMPLIFIED_RE.findall(sample))
     if trad > simp or encoding.lower().startswith("big5"):
         return "HK" if sample.count("香港") > sample.count("台") + sample.count("臺") else "TW"
     return DEFAULT_REGION

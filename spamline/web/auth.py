@@ -8,7 +8,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +68,9 @@ class Users:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._db = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
@@ -72,10 +78,11 @@ class Users:
     def of(cls, data_dir: DataDir) -> "Users":
         return cls(data_dir.root / "users.db")
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """The one connection, for one transaction at a time (the app serves many threads)."""
+        with self._lock, self._db:
+            yield self._db
 
     # --- users --------------------------------------------------------------
     def add(self, name: str, role: str, brands: list[str] | tuple[str, ...] = ()) -> str:

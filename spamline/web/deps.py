@@ -24,11 +24,13 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def get_store(request: Request) -> Store:
+# These dependencies are async on purpose: each is a quick lookup, and a sync one would
+# cost a thread-pool hop per request.
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def api_user(request: Request,
+async def api_user(request: Request,
              creds: HTTPAuthorizationCredentials | None = Security(bearer)) -> User:
     """The user behind the Bearer token, after spending one token of their rate limit."""
     state = request.app.state
@@ -47,7 +49,7 @@ def api_user(request: Request,
     return user
 
 
-def page_user(request: Request) -> User:
+async def page_user(request: Request) -> User:
     """The user behind the session cookie; otherwise redirect to the login form."""
     session = request.cookies.get(SESSION_COOKIE)
     user = request.app.state.users.by_session(session) if session else None
@@ -58,12 +60,12 @@ def page_user(request: Request) -> User:
 
 
 def _scope(request: Request, user: User) -> Scope:
-    return Scope.of(user, [] if user.is_analyst else get_store(request).brands())
+    return Scope.of(user, [] if user.is_analyst else request.app.state.store.brands())
 
 
-def api_scope(request: Request, user: User = Depends(api_user)) -> Scope:
+async def api_scope(request: Request, user: User = Depends(api_user)) -> Scope:
     return _scope(request, user)
 
 
-def page_scope(request: Request, user: User = Depends(page_user)) -> Scope:
+async def page_scope(request: Request, user: User = Depends(page_user)) -> Scope:
     return _scope(request, user)

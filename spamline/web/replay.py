@@ -10,7 +10,7 @@ from spamline.evidence.replay import replay_router
 from spamline.evidence.replay import replay_url as _location_url
 from spamline.model import Capture
 from spamline.web import queries
-from spamline.web.deps import get_store, page_scope
+from spamline.web.deps import page_scope
 from spamline.web.scope import Scope
 
 
@@ -31,7 +31,7 @@ def replay_guard(request: Request, scope: Scope = Depends(page_scope)) -> None:
         url = headers.get_header("WARC-Target-URI")
     except (ValueError, OSError, RecordNotFound):
         url = None
-    visible = queries.captures(get_store(request), scope, url=url) if url else []
+    visible = queries.captures(request.app.state.store, scope, url=url) if url else []
     if not any(c.warc and (c.warc.file, c.warc.offset) == (warc_file, offset) for c in visible):
         raise HTTPException(404, "no such archived record (or not visible to you)")
 

@@ -111,3 +111,14 @@ def test_files_rotate_by_size_and_each_has_warcinfo_and_index(tmp_path):
         assert keys == sorted(keys)
         mine = {(w.location.offset, w.location.length) for w in written if w.location.file == warc.name}
         assert {(e.offset, e.length) for e in entries} == mine
+
+
+def test_missing_original_means_a_full_response_again(tmp_path):
+    page = Exchange(url="http://a.test/", status=200, body=b"one", response_headers=[])
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(page).location
+    (tmp_path / first.file).unlink()
+    with WarcWriter(tmp_path) as writer:
+        again = writer.write_exchange(page)
+    assert again.refers_to is None
+    assert read_location(tmp_path, again.location).rec_type == "response"

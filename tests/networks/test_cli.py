@@ -34,6 +34,10 @@ def test_networks_match_ground_truth_and_numbers_know_their_network(filled, trut
         assert store.number_profile(truth.hubs[0]).network_id is None
     table = run(filled).output
     assert "hubs not used as links: " + truth.hubs[0] in table
+    shown = run(filled, "--show", nets[0]["network_id"]).output
+    assert "why:" in shown and f"{truth.hubs[0]} is a hub" in shown
+    assert [json.loads(x)["network_id"] for x in
+            run(filled, "--show", nets[0]["network_id"], "--json").stdout.splitlines()] == [nets[0]["network_id"]]
 
 
 def test_rebuild_keeps_ids(filled) -> None:
@@ -79,6 +83,8 @@ def test_unknown_network_and_empty_store(data_dir, tmp_path) -> None:
     r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root),
                                   "--svg", "net-nope", str(tmp_path / "x.svg")])
     assert r.exit_code == 1 and "spamline networks" in r.output
+    r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root), "--show", "net-nope"])
+    assert r.exit_code == 1 and "no network 'net-nope'" in r.output
     r = CliRunner().invoke(main, ["networks", "--data-dir", str(data_dir.root),
                                   "--export", "dot", str(tmp_path / "x.dot")])
     assert r.exit_code == 2
