@@ -6,7 +6,7 @@ The sample network (spamline.samplenet) is served on 127.0.0.1 by this process;
 each run is a fresh crawler process running the same spider (crawler.spiders.spam)
 with the same Scrapy settings (no AutoThrottle, no robots.txt, same concurrency):
 
-  full   spamline.crawl.run_crawl: guard + WARC middlewares, extraction, features and
+  full   spamline.crawl.crawl_settings: guard + WARC middlewares, extraction, features and
          store pipelines, JOBDIR disk queue with the request journal
   bare   plain Scrapy: none of our middlewares, pipelines or extensions, memory queue
          (only the host-map resolver, so the .test names resolve to 127.0.0.1)
@@ -36,45 +36,52 @@ COMMON = {"AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "CONCURRENT_RE
           "SPAMLINE_MAX_PAGES_PER_HOST": 0, "TELNETCONSOLE_ENABLED": False}
 
 RUNNER = r"""
-import cProfile, json, pstats, resource, sys
+import cProfile, json, resource, sys, time
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from crawler.spiders.spam import SpamSpider
 spec = json.loads(sys.argv[1])
+marks = {}
 
-def cpu():
+def mark(name):
     r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    marks[name] = (time.monotonic(), r.ru_utime + r.ru_stime)
 
-def full():
-    from spamline.crawl import CrawlOptions, run_crawl
+if spec["mode"] == "full":
+    from spamline.crawl import CrawlOptions, crawl_settings
     from spamline.datadir import DataDir
-    s = run_crawl(CrawlOptions(urls=spec["urls"], data_dir=DataDir.open(spec["data_dir"]),
-                               host_map=spec["hosts"], allow_private=True, progress=False,
-                               obey_robots=False, job="bench", settings=spec["settings"]))
-    return s.pages, s.seconds
-
-def bare():
-    from scrapy.crawler import CrawlerProcess
-    from crawler.spiders.spam import SpamSpider
+    data_dir = DataDir.open(spec["data_dir"])
+    (data_dir.jobs / "bench").mkdir(parents=True, exist_ok=True)
+    settings = crawl_settings(CrawlOptions(
+        urls=spec["urls"], data_dir=data_dir, host_map=spec["hosts"],
+        allow_private=True, progress=False, obey_robots=False, job="bench",
+        settings=spec["settings"]))
+else:
     settings = {**spec["settings"], "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
                 "SPAMLINE_HOST_MAP": spec["hosts"], "SPAMLINE_ALLOW_PRIVATE": True,
                 "SPAMLINE_DATA_DIR": spec["data_dir"], "SPAMLINE_MIN_FREE_MB": 0,
                 "LOG_FILE": spec["data_dir"] + "/bare.log", "DEPTH_PRIORITY": 1,
-                "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
                 "USER_AGENT": "spamline-bench"}
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SpamSpider)
-    process.crawl(crawler, start_urls=spec["urls"])
-    process.start()
-    stats = crawler.stats.get_stats()
-    return stats.get("response_received_count", 0), stats.get("elapsed_time_seconds", 0.0)
+process = CrawlerProcess(settings)
+crawler = process.create_crawler(SpamSpider)
+def opened(spider):
+    mark("open")
 
-run = full if spec["mode"] == "full" else bare
+def closed(spider, reason):
+    mark("closed")
+
+crawler.signals.connect(opened, signal=signals.spider_opened)  # kept alive: pydispatch holds weak refs
+crawler.signals.connect(closed, signal=signals.spider_closed)
+process.crawl(crawler, start_urls=spec["urls"])
 if spec.get("profile"):
     prof = cProfile.Profile()
-    pages, seconds = prof.runcall(run)
+    prof.runcall(process.start)
     prof.dump_stats(spec["data_dir"] + "/profile.out")
 else:
-    pages, seconds = run()
-print(json.dumps({"pages": pages, "seconds": seconds, "cpu": cpu()}))
+    process.start()
+pages = crawler.stats.get_value("response_received_count", 0)
+(t0, c0), (t1, c1) = marks["open"], marks["closed"]
+print(json.dumps({"pages": pages, "seconds": t1 - t0, "cpu": c1 - c0}))
 """
 
 
@@ -97,7 +104,8 @@ def print_profile(path: Path) -> None:
     stats = pstats.Stats(str(path))
     print("\nhottest functions of the full pipeline (cProfile, cumulative, ours first):")
     stats.sort_stats("cumulative")
-    ours = [f for f in stats.stats if any(p in f[0] for p in ("/spamline/", "/crawler/", "/pipelines/"))]
+    ours = [f for f in stats.stats if any(p in f[0] for p in ("/spamline/", "/crawler/", "/pipelines/"))
+            and f[2] != "<module>"]
     rows = sorted(ours, key=lambda f: stats.stats[f][3], reverse=True)[:15]
     for f in rows:
         cc, nc, tt, ct, _ = stats.stats[f]

@@ -1,6 +1,8 @@
 """`spamline brand add|list|report`: the brand registry and the pages that misuse a brand."""
 from __future__ import annotations
 
+from collections import Counter
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -10,8 +12,10 @@ from spamline.cli.common import (
     json_option,
     print_json_lines,
     store_option,
+    to_jsonable,
 )
 from spamline.datadir import DataDir
+from spamline.jobs.recheck import describe, page_states, takedown_fields
 from spamline.model import Brand
 from spamline.phones import normalize_number
 from spamline.store import open_store
@@ -92,8 +96,9 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
         rows = store.brand_report(name)
+        states = page_states(store, (r.url for r in rows))  # takedown status (spamline recheck)
     if as_json:
-        print_json_lines(rows)
+        print_json_lines({**to_jsonable(r), **takedown_fields(states.get(r.url))} for r in rows)
         return
     if not registered:
         click.echo(f"note: {name!r} is not registered, so every number counts as not official; "
@@ -101,9 +106,13 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
     if not rows:
         click.echo(f"no page gives {name} a number it does not own", err=True)
         return
-    table = Table("captured", "number", "url", "evidence (warc file @ offset)")
+    table = Table("captured", "number", "url", "evidence (warc file @ offset)", "page now")
     for r in rows:
         table.add_row(r.captured_at, r.e164, r.url,
-                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-")
-    Console(width=220).print(table)
+                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-",
+                      describe(states.get(r.url)))
+    Console(width=260).print(table)
     click.echo(f"{len(rows)} sightings on {len({r.url for r in rows})} pages")
+    tally = Counter(s.state for s in states.values())
+    click.echo("pages now: " + ", ".join(f"{n} {state}" for state, n in sorted(tally.items()))
+               + " (run `spamline recheck` to refresh)")

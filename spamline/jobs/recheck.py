@@ -142,3 +142,21 @@ def brand_takedowns(store: Store, brand: str) -> list[PageStatus]:
     """Takedown status of each page that gives the brand a number it does not own
     (for `spamline brand report` and the web API)."""
     return list(page_states(store, (s.url for s in store.brand_report(brand))).values())
+
+
+def takedown_fields(status: PageStatus | None) -> dict[str, str | None]:
+    """A page's takedown status as flat JSON fields (for reports and the API)."""
+    if status is None:
+        return {"page_state": None, "page_state_since": None, "page_gone_reason": None,
+                "gone_at": None, "back_at": None, "last_checked": None}
+    return {"page_state": status.state, "page_state_since": status.since,
+            "page_gone_reason": status.reason or None, "gone_at": status.gone_at,
+            "back_at": status.back_at, "last_checked": status.last_checked}
+
+
+def describe(status: PageStatus | None) -> str:
+    """A page's takedown status in a few words, for tables."""
+    if status is None:
+        return "-"
+    why = f" ({status.reason})" if status.reason else ""
+    return f"{status.state}{why} since {status.since}"

@@ -7,8 +7,8 @@ later, in `extract.py`; this module only finds and cuts, with one compiled regex
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from spamline.phones.fold import IGNORABLE
 
@@ -16,20 +16,20 @@ _DIG = "[0-9OoIl|]"
 _ZW = IGNORABLE + "*+"
 _SEP = _ZW + r"(?:[ \-./()]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
 # tight inner loops (DIG*+) keep the scan in C even over megabytes of digits
-# starts with a plain character set, which keeps the regex on its fast path; what may
-# stand before a run (a letter, a digit, "+") is checked in find_runs
-RUN = re.compile(r"[+(0-9](?:" + _DIG + "|" + _SEP + _DIG + ")" + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
+# starts with a plain character set, which keeps the regex on its fast path; at least four
+# digit-likes (a short code has five). What may stand before a run is checked in find_runs.
+RUN = re.compile(r"[+(0-9](?:" + _SEP + _DIG + "){3,}+" + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
 _GROUP = re.compile(_DIG + "++(?:" + IGNORABLE + "++" + _DIG + "++)*+")  # zero-widths do not split a group
 _GLUED = re.compile(r"[0-9A-Za-z+]")  # a run right after one of these is part of a code
 _LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
 MAX_GROUPS = 48  # a longer run is cut into pieces (at a space when possible)
 MIN_RUN_CHARS = 5  # the shortest numbers kept are five-digit short codes
+SHORT_RUN_CHARS = 7  # a shorter run can only be a short code
 LONG_GROUP = 64  # longer digit groups are never part of a number: their digits are not converted
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """Consecutive digit-like characters: `digits` as ASCII, [start, end) in the text."""
 
     digits: str
@@ -39,8 +39,7 @@ class Group:
     plus: bool  # the run starts with "+" right before this group
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """One run of digit groups; a run never crosses a letter, newline or comma."""
 
     start: int
@@ -59,17 +58,20 @@ def _real_group(folded: str, s: int, e: int) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
-def find_runs(folded: str) -> Iterator[Run]:
+def find_runs(folded: str, keep_short: Callable[[int], bool] | None = None) -> Iterator[Run]:
     """The runs of digit groups in `folded` (see fold.py), split where a group is not real.
 
     Lazily, and in pieces of at most MAX_GROUPS groups, so that megabytes of digits
-    cost only what the caller consumes.
+    cost only what the caller consumes. Runs too short for anything but a short code
+    are kept only where `keep_short(start)` says so (when given).
     """
     for m in RUN.finditer(folded):
         start = m.start()
         if start and folded[start - 1] in "OoIl|" and folded[start] != "+":
             start -= 1  # "l38l2345678": a look-alike letter may open a run
         if m.end() - start < MIN_RUN_CHARS or (start and _GLUED.match(folded, start - 1)):
+            continue
+        if keep_short is not None and m.end() - start < SHORT_RUN_CHARS and not keep_short(start):
             continue
         plus = m.group().startswith("+")
         groups: list[Group] = []

@@ -72,8 +72,7 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
     regions = _regions(region, text, url, encoding)
     budget = Budget(len(source))
     hits = find_hits(parts.visible, source, regions, include_possible, budget)
-    for tm in parts.others.values():
-        hits.extend(find_hits(tm, source, regions, include_possible, budget))
+    hits.extend(find_hits(parts.others, source, regions, include_possible, budget))
     hits.sort(key=lambda h: (h.start, h.end))
     return Document(source, encoding, parts.title, _readable(text), hits, regions[0])
 

@@ -32,6 +32,7 @@ _CODE_BEFORE = re.compile(r"[A-Za-z][\-_/]$")
 _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
+_VANITY_HINT = re.compile(r"8(?:[0O]{2}|33|44|55|66|77|88)\)?[ .\-]?[A-Z0-9 .\-]{0,6}[A-Z]")
 _WS = re.compile(r"\s+")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
@@ -67,7 +68,7 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     budget = budget or Budget(len(text))
     spans: list[tuple[int, int, Number]] = []
     vanity = _vanity(folded)
-    for run in find_runs(folded):
+    for run in find_runs(folded, lambda pos: _service_before(folded, pos)):
         if budget.exhausted:
             break
         if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
@@ -82,7 +83,7 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     for s, e, number in spans:
         ss, se = tm.source_span(s, e)
         hits.append(PhoneHit(e164=number.e164, raw=source[ss:se], start=ss, end=se, type=number.type,
-                             context=_context(text, s, e), source=tm.kind, region=number.region))
+                             context=_context(text, s, e), source=tm.kind_at(s), region=number.region))
     return hits
 
 
@@ -205,9 +206,14 @@ def _nanp_first(groups: tuple[Group, ...], folded: str, regions: tuple[str, ...]
     return ("US", *regions) if nanp else regions
 
 
+def _service_before(folded: str, pos: int) -> bool:
+    """A service word ("热线", "hotline") just before `pos`."""
+    return bool(_SERVICE.search(folded, max(0, pos - 16), pos))
+
+
 def _short_code(run: Run, folded: str, text: str, region: str) -> tuple[int, Number] | None:
     digits = "".join(g.digits for g in run.groups)
-    if not 5 <= len(digits) <= 6 or not _SERVICE.search(folded, max(0, run.start - 16), run.start):
+    if not 5 <= len(digits) <= 6 or not _service_before(folded, run.start):
         return None
     if not any(c.isdigit() for c in text[run.start:run.groups[-1].end]):
         return None  # short codes spelled in Chinese numerals are too ambiguous
@@ -217,7 +223,7 @@ def _short_code(run: Run, folded: str, text: str, region: str) -> tuple[int, Num
 
 def _vanity(folded: str) -> list[tuple[int, int, Number]]:
     found: list[tuple[int, int, Number]] = []
-    if folded.lower() == folded:  # no capital letters, no vanity number (a fast check on megabytes)
+    if not _VANITY_HINT.search(folded):  # a literal-prefixed regex: a fast check on megabytes
         return found
     for m in _VANITY.finditer(folded):
         prefix, word = m.group("prefix"), m.group("word")

@@ -82,11 +82,16 @@ def fold(text: str) -> str:
     parts = []
     pos = 0
     for m in ZONE.finditer(text):
+        zone = m.group()
+        if zone.isascii() and "\t" not in zone and (not m.start() or text[m.start() - 1].isascii()):
+            continue  # nothing to fold here
         start = m.start()
         while start > pos and m.start() - start < 3 and text[start - 1] in _LEADING:
             start -= 1
         parts.append(text[pos:start])
         parts.append(text[start:m.end()].translate(TABLE))
         pos = m.end()
+    if not parts:
+        return text
     parts.append(text[pos:])
     return "".join(parts)

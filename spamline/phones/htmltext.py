@@ -28,6 +28,7 @@ _HAS_DIGIT = re.compile(r"[\d零〇一二三四五六七八九幺]|\\[ux]|&#")
 _PHONE_SCHEME = re.compile(r"\s*(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):(?://)?", re.I)
 _MARKUP_IN_STRING = re.compile(_JS_ESCAPE.pattern + "|" + _TAG_OR_ENTITY.pattern, re.S)
 _WS_CONTROL = str.maketrans("\n\r\t\f", "    ")
+_CONTROL_WS = re.compile("[\n\r\t\f]")
 _JS_SIMPLE = {"n": " ", "t": " ", "r": " ", "b": "", "f": " ", "v": " ", "0": ""}
 
 # tags that do not break a line: digits on both sides of them join into one number
@@ -42,12 +43,12 @@ class HtmlText:
 
     visible: TextMap
     title: str = ""
-    others: dict[str, TextMap] = field(default_factory=dict)  # kind -> map (tel, attr, meta, script, jsonld)
+    others: TextMap = field(default_factory=TextMap)  # tel, attr, meta, script and jsonld strings
 
     def other(self, kind: str) -> TextMap:
-        if kind not in self.others:
-            self.others[kind] = TextMap(kind)
-        return self.others[kind]
+        """The map of non-visible strings, ready to take text of `kind`."""
+        self.others.begin(kind)
+        return self.others
 
 
 def html_text(source: str) -> HtmlText:
@@ -138,7 +139,9 @@ def _add_decoded(tm: TextMap, source: str, start: int, end: int, escape: re.Patt
 
 def _literal(tm: TextMap, source: str, start: int, end: int, html_text: bool) -> None:
     text = source[start:end]
-    tm.add_literal(text.translate(_WS_CONTROL) if html_text else text, start)
+    if html_text and _CONTROL_WS.search(text):
+        text = text.translate(_WS_CONTROL)  # in HTML a line break inside text is a space
+    tm.add_literal(text, start)
 
 
 def _unescape(token: str) -> str:

@@ -13,7 +13,7 @@ class TextMap:
     replaced (the piece's text stands for a whole source span, e.g. `&#52;` or a tag).
     """
 
-    kind: str = "text"  # the PhoneHit.source of numbers found here
+    kind: str = "text"  # the PhoneHit.source of numbers found here (see `begin` for mixed maps)
     _parts: list[str] = field(default_factory=list)
     _tstart: list[int] = field(default_factory=list)
     _sstart: list[int] = field(default_factory=list)
@@ -21,6 +21,20 @@ class TextMap:
     _literal: list[bool] = field(default_factory=list)
     _length: int = 0
     _text: str | None = None
+    _kind_from: list[int] = field(default_factory=list)
+    _kind_names: list[str] = field(default_factory=list)
+
+    def begin(self, kind: str) -> None:
+        """Text appended from now on is of `kind` (a map can hold tel, attr, meta, ... pieces)."""
+        if not self._kind_names or self._kind_names[-1] != kind:
+            self._kind_from.append(self._length)
+            self._kind_names.append(kind)
+
+    def kind_at(self, pos: int) -> str:
+        """The kind of the text at `pos`."""
+        if not self._kind_names:
+            return self.kind
+        return self._kind_names[max(0, bisect_right(self._kind_from, pos) - 1)]
 
     def add_literal(self, text: str, source_start: int) -> None:
         """Append `text`, which stands at `source_start` character for character."""

@@ -165,7 +165,7 @@ class ElasticStore(Store):
     def drop(self) -> None:
         """Delete every index and template under this prefix (tests, re-migration)."""
         with self._errors("delete indices in"):
-            self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True,
+            self.es.indices.delete(index=self._all_indices(), ignore_unavailable=True,
                                    allow_no_indices=True, expand_wildcards="all")
             for kind in ("sightings", "captures"):
                 self.es.options(ignore_status=404).indices.delete_index_template(
@@ -193,6 +193,11 @@ class ElasticStore(Store):
     def _index(self, kind: str) -> str:
         return f"{self.prefix}-{kind}"
 
+    def _all_indices(self) -> str:
+        """Every index of this prefix (and of no other), as one comma-separated pattern."""
+        names = [f"{self._index(k)}-*" for k in ("sightings", "captures")]
+        return ",".join(names + [self._index(k) for k in ENTITY_MAPPINGS])
+
     def _setup(self) -> None:
         for kind, mapping in (("sightings", SIGHTING_MAPPING), ("captures", CAPTURE_MAPPING)):
             self.es.indices.put_index_template(
@@ -211,7 +216,8 @@ class ElasticStore(Store):
     def _refresh(self) -> None:
         """Make our own writes visible before reading."""
         if self._dirty:
-            self.es.indices.refresh(index=f"{self.prefix}-*", ignore_unavailable=True)
+            self.es.indices.refresh(index=self._all_indices(), ignore_unavailable=True,
+                                    allow_no_indices=True)
             self._dirty = False
 
     def _bulk(self, actions: list[dict], doing: str, ignore_missing: bool = False) -> None:

@@ -90,18 +90,21 @@ class Spool:
 
     def _replay(self, store: Store, batch_size: int,
                 progress: Callable[[int], None] | None) -> int:
-        with open(self.path, "rb") as fh:
-            data = fh.read()
-        end = data.rfind(b"\n") + 1  # a torn last line (crash while writing) waits
+        end = 0  # bytes of complete lines read; lines appended meanwhile wait for next time
         batch: list[Capture] = []
         done = 0
-        for line in data[:end].splitlines():
-            if not line.strip():
-                continue
-            batch.append(capture_from_dict(json.loads(line)))
-            if len(batch) >= batch_size:
-                done += self._write(store, batch, progress)
-                batch = []
+        with open(self.path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            while end < size:
+                line = fh.readline()
+                if not line.endswith(b"\n"):  # a torn last line (crash while writing) waits
+                    break
+                end += len(line)
+                if line.strip():
+                    batch.append(capture_from_dict(json.loads(line)))
+                if len(batch) >= batch_size:
+                    done += self._write(store, batch, progress)
+                    batch = []
         if batch:
             done += self._write(store, batch, progress)
         self._drop_head(end)

@@ -17,6 +17,7 @@ from spamline.store import StoreUnavailable, open_store
 from spamline.web import api, pages, replay
 from spamline.web.auth import Users
 from spamline.web.deps import LoginRequired
+from spamline.web.headers import SecurityHeaders
 from spamline.web.ratelimit import TokenBucket
 
 HERE = Path(__file__).parent
@@ -67,18 +68,6 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
         if request.url.path.startswith("/api/") or not wants_html:
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
         return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; frame-src 'self'; "
-                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
-            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     return app

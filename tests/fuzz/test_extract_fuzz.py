@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from spamline.phones import decode_body, extract_document
 
-BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BOUNDED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ENCODINGS = ["utf-8", "gb18030", "gbk", "big5", "utf-16", "shift_jis", "cp1252", "euc-kr"]
 CONTENT_TYPES = st.sampled_from([None, "", "text/html", "text/plain", "application/xhtml+xml",
                                  "text/html; charset=utf-8", "text/html; charset=gbk",

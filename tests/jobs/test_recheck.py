@@ -83,3 +83,10 @@ def test_recheck_records_takedowns_changes_and_returns(tmp_path: Path, site: Sit
     assert shown.exit_code == 0, shown.output
     line = next(ln for ln in shown.output.splitlines() if f" {removed} " in ln)
     assert line.startswith(BACK) and f"back {status.back_at}" in line
+    # ... and `spamline brand report` shows it beside each sighting.
+    report = CliRunner().invoke(main, ["brand", "report", brand, "--json", "--data-dir", str(data)])
+    rows = [json.loads(x) for x in report.output.splitlines()]
+    mine = [r for r in rows if r["url"] == removed]
+    assert mine and {(r["page_state"], r["back_at"]) for r in mine} == {(BACK, status.back_at)}
+    table = CliRunner().invoke(main, ["brand", "report", brand, "--data-dir", str(data)]).output
+    assert "page now" in table and "pages now:" in table

@@ -91,6 +91,7 @@ def test_full_disk_is_refused_with_a_clear_error(tmp_path: Path) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.slow
 def test_disk_filling_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with mounted("-t", "tmpfs", "-o", "size=7m", "tmpfs", target=data), \
