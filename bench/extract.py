@@ -26,8 +26,8 @@ import phonenumbers
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spamline.phones import decode_body, extract_document, extract_text  # noqa: E402
-from spamline.samplenet import SampleNetwork, render_page  # noqa: E402
+from spamline.phones import decode_body, extract_document, extract_text
+from spamline.samplenet import SampleNetwork, render_page
 
 CORPUS = ROOT / "tests" / "phones" / "corpus"
 
@@ -48,21 +48,25 @@ def load_pages(quick: bool) -> list[tuple[bytes, str | None, str | None]]:
     return pages
 
 
-def best_of(repeat: int, run) -> float:
-    """The fastest of `repeat` timed runs, in seconds."""
-    times = []
+def best_of(repeat: int, runs: list) -> list[float]:
+    """The fastest of `repeat` timed rounds for each run, in seconds.
+
+    Rounds interleave the runs, so a busy machine slows them all alike.
+    """
+    best = [float("inf")] * len(runs)
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for k, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[k] = min(best[k], time.perf_counter() - start)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer pages and repeats")
     args = parser.parse_args()
-    repeat = 2 if args.quick else 3
+    repeat = 2 if args.quick else 5
     pages = load_pages(args.quick)
     total = sum(len(body) for body, _, _ in pages)
     docs = [extract_document(body, ct, url) for body, ct, url in pages]  # also warms the caches
@@ -82,10 +86,8 @@ def main() -> None:
             for _ in phonenumbers.PhoneNumberMatcher(text, region):
                 pass
 
-    t_ours = best_of(repeat, ours)
-    t_source = best_of(repeat, lambda: matcher(sources))
-    t_ours_text = best_of(repeat, ours_text)
-    t_text = best_of(repeat, lambda: matcher(texts))
+    t_ours, t_source, t_ours_text, t_text = best_of(
+        repeat, [ours, lambda: matcher(sources), ours_text, lambda: matcher(texts)])
     mb = total / 1e6
     hits = sum(len(d.hits) for d in docs)
     print(f"pages: {len(pages)}  bytes: {total:,}  numbers found by ours: {hits:,}")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType, shortnumberinfo
@@ -61,7 +61,7 @@ def classify(number: str, region: str) -> Number | None:
     return Number(_e164(n), kind, phonenumbers.region_code_for_number(n) or region, valid)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _length_limit(region: str) -> tuple[int, str]:
     """(longest national number with its trunk prefix, country code) for `region`."""
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)

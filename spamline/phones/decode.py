@@ -10,8 +10,8 @@ import re
 
 import charset_normalizer
 
-_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # labels whose real-world use is a superset (as browsers decode them)
@@ -37,7 +37,7 @@ def declared(body: bytes, content_type: str | None) -> list[str]:
     found = [enc for bom, enc in _BOMS if body.startswith(bom)][:1]
     m = _HTTP_CHARSET.search(content_type or "")
     if m:
-        found.append(m.group(1).decode() if isinstance(m.group(1), bytes) else m.group(1))
+        found.append(m.group(1))
     m = _META_CHARSET.search(body[:4096])
     if m:
         found.append(m.group(1).decode("ascii", "replace"))

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 import phonenumbers
 
 from spamline.model import PhoneHit
-from spamline.phones.candidates import Group, Run, find_runs, is_enumeration, opening_paren
+from spamline.phones.candidates import (
+    Group,
+    Run,
+    find_runs,
+    is_enumeration,
+    opening_paren,
+)
 from spamline.phones.classify import Number, classify, classify_short, plausible_length
 from spamline.phones.fold import IGNORABLE, fold
 from spamline.phones.textmap import TextMap
@@ -19,14 +25,14 @@ CONTEXT_CHARS = 40
 
 _SERVICE = re.compile(
     r"(?:热线|电话|客服|服务|拨打|致电|咨询|联系|专线|号码|熱線|電話|專線|撥打|諮詢|聯繫|聯絡|號碼|"
-    r"hotline|call|tel|phone|dial|helpline)[^0-9\n]{0,6}$", re.I)
+    r"hotline|call|tel|phone|dial|helpline)[^0-9\n]{0,6}$", re.IGNORECASE)
 _NEGATIVE = re.compile(
     r"(?:QQ|Q号|扣扣|订单|單號|单号|编号|編號|运单|快递|ISBN|型号|型號|货号|貨號|SKU|order|身份证|邮编|郵編|"
     r"邮政编码|价|價|¥|￥|\$|€|£|发票|账号|帐号|帳號|卡号|序列号|批号|备案|备|ICP|工号|item|model|"
     r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03]|case|ticket|account|acct)"
-    r"(?:\s*(?:no|nr|number|id|#)\b)?[\s:：#号.]*$", re.I)
+    r"(?:\s*(?:no|nr|number|id|#)\b)?[\s:：#号.]*$", re.IGNORECASE)
 # a number followed by a unit is a quantity: "13800元", "4008123456 次"
-_UNIT_AFTER = re.compile(r"\s*(?:元|块|圆|円|件|次|人|个|萬|万|亿|億|RMB|CNY|kg|mm|cm|px)", re.I)
+_UNIT_AFTER = re.compile(r"\s*(?:元|块|圆|円|件|次|人|个|萬|万|亿|億|RMB|CNY|kg|mm|cm|px)", re.IGNORECASE)
 # glued to a code: "HP-4008123456", "A/13812345678"
 _CODE_BEFORE = re.compile(r"[A-Za-z][\-_/]$")
 _VANITY = re.compile(
@@ -125,10 +131,10 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
 
     def longest(i: int) -> tuple[int, Number] | None:
         possible = None
-        j = min(len(groups) - 1, i + MAX_NUMBER_GROUPS - 1)
-        while j >= i and ends[j + 1] - ends[i] > MAX_DIGITS:
-            j -= 1
-        for j in range(j, i - 1, -1):
+        last = min(len(groups) - 1, i + MAX_NUMBER_GROUPS - 1)
+        while last >= i and ends[last + 1] - ends[i] > MAX_DIGITS:
+            last -= 1
+        for j in range(last, i - 1, -1):
             if ends[j + 1] - ends[i] < MIN_DIGITS or not budget.spend():
                 break
             if (parens and not _balanced(groups, i, j, folded)) or (j - i >= 3 and _counting(groups, i, j)):
@@ -180,7 +186,7 @@ def _counting(groups: tuple[Group, ...], i: int, j: int) -> bool:
     if any(len(g.digits) > 3 for g in groups[i:j + 1]):
         return False
     values = [int(g.digits) for g in groups[i:j + 1]]
-    return all(b == a + 1 for a, b in zip(values, values[1:]))
+    return all(b == a + 1 for a, b in pairwise(values))
 
 
 def _classify_national(digits: str, regions: tuple[str, ...]) -> Number | None:

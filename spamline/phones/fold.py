@@ -20,11 +20,10 @@ def _build_table() -> dict[int, str]:
         digit = unicodedata.decimal(ch, None)
         if digit is not None:
             table[cp] = str(digit)
-        elif unicodedata.digit(ch, None) is not None or unicodedata.numeric(ch, None) is not None:
+        elif unicodedata.numeric(ch, None) is not None and unicodedata.category(ch) == "No":
             # circled, parenthesized and full-stop digits (①, ⑴, ⒈, ❶) are enumeration
-            # markers; other numeric characters (½, Ⅻ, CJK numerals) are handled below.
-            if unicodedata.category(ch) == "No":
-                table[cp] = BREAK
+            # markers; other numeric characters (Ⅻ, CJK numerals) are handled below.
+            table[cp] = BREAK
     for value, ch in enumerate("零一二三四五六七八九"):
         table[ord(ch)] = str(value)
     table[ord("〇")] = "0"

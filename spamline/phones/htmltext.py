@@ -17,23 +17,22 @@ _TOKEN = re.compile(
     r"(?P<rawattrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
     r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
     r"|<[!?][^>]*>",
-    re.S | re.I)
+    re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
-_JS_ESCAPE = re.compile(r"\\(?:u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_ESCAPE = re.compile(r"\\(?:u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|" + _ENTITY.pattern)
-_STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`", re.S)
+_STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`", re.DOTALL)
 _HAS_DIGIT = re.compile(r"[\d零〇一二三四五六七八九幺]|\\[ux]|&#")
-_PHONE_SCHEME = re.compile(r"\s*(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):(?://)?", re.I)
-_MARKUP_IN_STRING = re.compile(_JS_ESCAPE.pattern + "|" + _TAG_OR_ENTITY.pattern, re.S)
+_PHONE_SCHEME = re.compile(r"\s*(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):(?://)?", re.IGNORECASE)
+_MARKUP_IN_STRING = re.compile(_JS_ESCAPE.pattern + "|" + _TAG_OR_ENTITY.pattern, re.DOTALL)
 _WS_CONTROL = str.maketrans("\n\r\t\f", "    ")
 _CONTROL_WS = re.compile("[\n\r\t\f]")
 _JS_SIMPLE = {"n": " ", "t": " ", "r": " ", "b": "", "f": " ", "v": " ", "0": ""}
 
 # tags that do not break a line: digits on both sides of them join into one number
-INLINE = frozenset("a abbr b bdi bdo big cite code data del dfn em font i ins kbd label mark nobr q rp rt ruby "
-                   "s samp small span strike strong sub sup time tt u var wbr".split())
+INLINE = frozenset(["a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"])
 _TEXT_ATTRS = frozenset({"alt", "title", "aria-label", "placeholder", "value", "label"})
 
 
@@ -98,6 +97,8 @@ def _strings(tm: TextMap, source: str, start: int, end: int) -> None:
 
 
 def _attributes(doc: HtmlText, source: str, tag: str, start: int, end: int) -> None:
+    if not _HAS_DIGIT.search(source, start, end):
+        return  # no digit, numeral or escape: nothing here can hold a number
     for a in _ATTR.finditer(source, start, end):
         name = a.group(1).lower()
         group = next((g for g in (2, 3, 4) if a.group(g) is not None), None)

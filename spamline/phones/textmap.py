@@ -70,7 +70,7 @@ class TextMap:
         return s, e
 
     @classmethod
-    def identity(cls, text: str, kind: str = "text") -> "TextMap":
+    def identity(cls, text: str, kind: str = "text") -> TextMap:
         """A map of a plain text onto itself."""
         m = cls(kind)
         m.add_literal(text, 0)

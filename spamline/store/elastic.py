@@ -326,6 +326,8 @@ class ElasticStore(Store):
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 100,
                offset: int = 0) -> list[Sighting]:
         query = query.strip()
+        if not query:
+            return []
         must = self._filters(filters or SearchFilters())
         if e164 := as_number(query):
             must.append({"term": {"e164": e164}})
@@ -333,10 +335,8 @@ class ElasticStore(Store):
             must.append({"terms": {"brands_lc": names}})
         elif self._is_domain(domain := domain_of(query) if "://" in query else query.lower()):
             must.append({"term": {"domain": domain}})
-        elif query:
-            must.append(_text_query(query, "page_title", "page_text"))
         else:
-            return []
+            must.append(_text_query(query, "page_title", "page_text"))
         return self._sightings({"bool": {"filter": must}}, limit, offset)
 
     def _brand_query(self, query: str) -> list[str] | None:

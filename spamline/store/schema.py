@@ -63,6 +63,13 @@ MIGRATIONS: list[str] = [
     INSERT INTO capture_text(rowid, title, text) SELECT id, title, text FROM captures;
     ALTER TABLE captures DROP COLUMN text;
     """,
+    # 3: captures by claimed brand (evidence export) without scanning every capture
+    """
+    CREATE TABLE capture_brands(
+        brand TEXT NOT NULL, capture INTEGER NOT NULL, PRIMARY KEY(brand, capture)) WITHOUT ROWID;
+    INSERT INTO capture_brands
+        SELECT DISTINCT lower(j.value), c.id FROM captures c, json_each(c.brands) j;
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

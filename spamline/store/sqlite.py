@@ -137,6 +137,10 @@ class SQLiteStore(Store):
             "INSERT INTO capture_text(rowid, title, text) VALUES (?, ?, ?)",
             ((cid, c.title, c.text) for cid, _, _, c, _, _ in new),
         )
+        conn.executemany(
+            "INSERT INTO capture_brands(brand, capture) VALUES (?, ?)",
+            ((b, cid) for cid, _, _, c, _, _ in new for b in {b.lower() for b in c.brands if b}),
+        )
         sightings, brand_rows = [], []
         numbers: dict[str, list[str]] = {}
         domains: dict[str, list[str]] = {}
@@ -208,6 +212,8 @@ class SQLiteStore(Store):
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 100,
                offset: int = 0) -> list[Sighting]:
         query = query.strip()
+        if not query:
+            return []
         where, params = self._filters(filters or SearchFilters())
         if e164 := as_number(query):
             return self._sightings("s.e164 = ?", [e164], where, params, limit, offset)
@@ -216,8 +222,6 @@ class SQLiteStore(Store):
         domain = domain_of(query) if "://" in query else query.lower()
         if self.conn.execute("SELECT 1 FROM domains WHERE domain = ?", [domain]).fetchone():
             return self._sightings("s.domain = ?", [domain], where, params, limit, offset)
-        if not query:
-            return []
         sql, text_params = _text_match(query)
         return self._sightings(f"s.capture IN ({sql})", text_params, where, params, limit, offset)
 
@@ -321,7 +325,7 @@ class SQLiteStore(Store):
             params.append(as_number(number) or number)
         if brand:
             names = self._names(brand)
-            where.append(f"EXISTS (SELECT 1 FROM json_each(c.brands) j WHERE lower(j.value) IN "
+            where.append(f"c.id IN (SELECT capture FROM capture_brands WHERE brand IN "
                          f"({', '.join('?' * len(names))}))")
             params.extend(names)
         if domain:

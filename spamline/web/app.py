@@ -28,11 +28,13 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
                rate: float = 10.0, burst: int = 60) -> FastAPI:
     """The app over one data dir; the API allows each token ``rate`` req/s, bursts of ``burst``."""
     store = open_store(store_url, data_dir)
+    users = Users.of(data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
         store.close()
+        users.close()
 
     app = FastAPI(
         title="spamline", version=__version__, lifespan=lifespan,
@@ -43,7 +45,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
     )
     app.state.data_dir = data_dir
     app.state.store = store
-    app.state.users = Users.of(data_dir)
+    app.state.users = users
     app.state.limiter = TokenBucket(rate, burst)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
 

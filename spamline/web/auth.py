@@ -78,6 +78,9 @@ class Users:
     def of(cls, data_dir: DataDir) -> "Users":
         return cls(data_dir.root / "users.db")
 
+    def close(self) -> None:
+        self._db.close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """The one connection, for one transaction at a time (the app serves many threads)."""

@@ -1,7 +1,15 @@
 """The labelled corpus: recall and precision >= 0.99, printed beside PhoneNumberMatcher's."""
 from __future__ import annotations
 
-from tests.phones.scoring import matcher_hits, ours_snippet, score_pages, score_snippets, snippets, pages, table
+from tests.phones.scoring import (
+    matcher_hits,
+    ours_snippet,
+    pages,
+    score_pages,
+    score_snippets,
+    snippets,
+    table,
+)
 
 
 def test_corpus_is_big_enough() -> None:

@@ -29,7 +29,7 @@ def crawled(faults: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> di
     """One crawl of every fault (the production limits, with a short timeout), its peak RSS and log."""
     data = tmp_path_factory.mktemp("faults")
     proc = crawl_proc([faults.url("/"), faults.url("/trap/0", host="trap.test")], data,
-                      host_map=HOSTS, settings={"DOWNLOAD_TIMEOUT": 4, "RETRY_TIMES": 0,
+                      host_map=HOSTS, settings={"DOWNLOAD_TIMEOUT": 10, "RETRY_TIMES": 0,
                                                 "SPAMLINE_MAX_PAGES_PER_HOST": TRAP_CAP})
     peak = 0
     ps = psutil.Process(proc.pid)
@@ -66,7 +66,7 @@ def test_crawl_ends_within_memory(crawled: dict) -> None:
 
 def test_hang_times_out_with_reason(crawled: dict) -> None:
     assert "/hang" in crawled["log"]
-    assert "took longer than 4" in crawled["log"]
+    assert "took longer than 10" in crawled["log"]
 
 
 def test_reset_is_logged(crawled: dict, faults: FaultServer) -> None:

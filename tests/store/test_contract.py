@@ -85,6 +85,7 @@ def test_search_text_substrings_cjk_and_ascii(store: Store) -> None:
     assert {s.url for s in store.search("REFUND CENTER")} == {"http://www.jd-help.test/refund"}
     assert {s.url for s in store.search("plumbing")} == {"http://other.test/"}  # case folded
     assert store.search("no such words here") == []
+    assert store.search("  ") == []
 
 
 def test_filters(store: Store) -> None:

@@ -70,7 +70,7 @@ def test_version_1_file_is_upgraded_in_place(tmp_path) -> None:
     path = tmp_path / "spamline.db"
     make_v1(path)
     with SQLiteStore(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(captures)")}
         assert "text" not in columns  # moved into the full-text index
         assert store.counts() == {"pages": 1, "captures": 1, "sightings": 1, "numbers": 1,
@@ -79,6 +79,7 @@ def test_version_1_file_is_upgraded_in_place(tmp_path) -> None:
         assert [s.url for s in store.search("售后退款")] == ["http://old.test/kefu"]
         assert [s.e164 for s in store.search("京东")] == [FAKE]
         assert [s.e164 for s in store.brand_report("jd")] == [FAKE]
+        assert [c.url for c in store.captures(brand="JD")] == ["http://old.test/kefu"]
         [old] = store.captures(number=FAKE)
         assert old.text == "京东售后退款热线 400-666-7777" and old.warc.file == "old.warc.gz"
         store.add_captures(sample_crawl())  # and the upgraded file takes new data

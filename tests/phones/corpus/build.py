@@ -243,8 +243,7 @@ def snippets() -> list[dict]:
 def main() -> None:
     rows = snippets()
     with open(HERE / "snippets.jsonl", "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     from pages import PAGES  # the whole-page half of the corpus, kept in its own file
 
     (HERE / "pages").mkdir(exist_ok=True)
