@@ -1,6 +1,7 @@
 """`spamline extract FILE...`: the numbers in HTML or text files."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import click
@@ -46,7 +47,11 @@ def _print_table(path: Path, encoding: str, rows: list[dict]) -> None:
         return
     cells = [[str(r[c]).replace("\n", " ") for c in _COLUMNS] for r in rows]
     cells = [[c if len(c) <= 60 else c[:57] + "..." for c in row] for row in cells]
-    widths = [max(len(c), *(len(row[k]) for row in cells)) for k, c in enumerate(_COLUMNS)]
-    click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(_COLUMNS, widths)).rstrip())
-    for row in cells:
-        click.echo("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    widths = [max(_width(c), *(_width(row[k]) for row in cells)) for k, c in enumerate(_COLUMNS)]
+    for row in [list(_COLUMNS), *cells]:
+        click.echo("  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: Chinese and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -13,6 +13,9 @@ from spamline.phones.textmap import TextMap
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
+    # a hidden inline element holding a character or three: digits planted to poison a number
+    r"|<(?P<poison>span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*?"
+    r"(?:display\s*:\s*none|visibility\s*:\s*hidden)[^>]*>[^<]{0,3}</(?P=poison)\s*>"
     r"|<(?P<raw>script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b"
     r"(?P<rawattrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
     r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
@@ -58,6 +61,8 @@ def html_text(source: str) -> HtmlText:
         if m.start() > pos:
             _add_decoded(doc.visible, source, pos, m.start(), _ENTITY, html_text=True)
         pos = m.end()
+        if m.group("poison"):
+            continue
         if m.group("raw"):
             _raw_element(doc, source, m)
         elif m.group("tag"):

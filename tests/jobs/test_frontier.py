@@ -68,13 +68,15 @@ def warc_pages(data: Path) -> Counter:
 
 
 def wait_until_both_work(site: Site, redis_url: str, workers: list[subprocess.Popen]) -> None:
+    """Until each worker has held leases (fetched pages) and a quarter of the site is done."""
     client = redis.Redis.from_url(redis_url)
-    deadline = time.monotonic() + 45
-    while not (len(list(client.scan_iter("spamline:shared:alive:*"))) == 2
-               and sum(site.page_hits("/p/").values()) >= 12):
+    leasing: set[bytes] = set()
+    deadline = time.monotonic() + 60
+    while not (len(leasing) == 2 and sum(site.page_hits("/p/").values()) >= PAGES // 4):
         assert all(w.poll() is None for w in workers), "a worker ended before sharing the job"
         assert time.monotonic() < deadline, "the workers did not both start"
-        time.sleep(0.1)
+        leasing |= {k for k in client.scan_iter("spamline:shared:inflight:*") if client.hlen(k)}
+        time.sleep(0.05)
 
 
 def finish(workers: list[subprocess.Popen]) -> None:

@@ -69,3 +69,13 @@ def test_plain_text_document_is_not_parsed_as_html() -> None:
     doc = extract_document("热线<400-812-3456>".encode(), "text/plain")
     assert [(h.raw, h.start) for h in doc.hits] == [("400-812-3456", 3)]
     assert doc.text == "热线<400-812-3456>"
+
+
+def test_hidden_poison_digits_are_not_part_of_the_number() -> None:
+    source = ('<p>预约：400<span style="display:none">7</span>-800-<i style="visibility: hidden">1</i>3456</p>'
+              '<p>热线<span style="display:none">隐藏的说明文字</span>4008123456</p>')
+    doc = extract_document(source, "text/html")
+    assert [(h.e164, h.raw) for h in doc.hits] == [
+        ("+864008003456", '400<span style="display:none">7</span>-800-<i style="visibility: hidden">1</i>3456'),
+        ("+864008123456", "4008123456"),
+    ]

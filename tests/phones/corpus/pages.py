@@ -45,10 +45,11 @@ def split_markup(brand: str) -> tuple[str, list]:
 <p>投诉：&#52;&#48;&#48;-666-&#55;&#55;&#56;&#56;</p>
 <p>维修：<font color="red">4</font>00-<b>6</b>00-1234</p>
 <p>手机：&#x31;&#x33;&#x39;&nbsp;1234&nbsp;5670</p>
+<p>预约：400<span style="display:none">7</span>-800-<i style="visibility: hidden">1</i>3456</p>
 <p>第<span>1</span>期活动价格：￥<span>399</span>.00 截止 2026-12-31</p>
 </body></html>"""
     return html, [["+864008123456", "text"], ["+8613812345678", "text"], ["+864006667788", "text"],
-                  ["+864006001234", "text"], ["+8613912345670", "text"]]
+                  ["+864006001234", "text"], ["+8613912345670", "text"], ["+864008003456", "text"]]
 
 
 def script_written(brand: str) -> tuple[str, list]:
