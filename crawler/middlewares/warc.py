@@ -79,6 +79,8 @@ class WarcCaptureMiddleware:
             "http-header-user-agent": settings.get("USER_AGENT") or "",
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
         }
+        if settings.get("SPAMLINE_ROBOTS_OVERRIDE"):
+            info["robots-override"] = settings.get("SPAMLINE_ROBOTS_OVERRIDE")
         writer = WarcWriter(
             DataDir.open(data_dir).warcs,
             prefix=settings.get("SPAMLINE_WARC_PREFIX") or "spamline",

@@ -83,6 +83,8 @@ def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_ur
         urls=read_seeds(urls, seeds), data_dir=data_dir, store_url=store_url, job=job,
         allow_private=allow_private, host_map=parse_resolve(resolve), max_pages=max_pages,
         depth=depth, obey_robots=not ignore_robots, progress=not no_progress,
+        settings={"SPAMLINE_ROBOTS_OVERRIDE": "robots.txt not obeyed: spamline crawl --ignore-robots"}
+        if ignore_robots else {},
     )
     summary = run_crawl(opts)
     print_summary(summary, data_dir)

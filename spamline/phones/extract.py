@@ -47,20 +47,23 @@ class Budget:
     """Bounds the work spent on one document, so garbage input returns quickly.
 
     Candidate tries scale with the document's size; phonenumbers parses that the
-    cache does not already hold are capped outright. A real page stays far below both.
+    cache does not already hold are capped outright (checked every 64 tries, which
+    keeps the check cheap). A real page stays far below both.
     """
 
     def __init__(self, text_length: int) -> None:
         self.tries_left = 20_000 + text_length // 50
         self._misses_at_start = classify.cache_info().misses
+        self.exhausted = False
 
     def spend(self) -> bool:
         self.tries_left -= 1
+        if self.tries_left < 0 or (self.tries_left % 64 == 0 and self._parses() >= MAX_PARSES):
+            self.exhausted = True
         return not self.exhausted
 
-    @property
-    def exhausted(self) -> bool:
-        return self.tries_left < 0 or classify.cache_info().misses - self._misses_at_start >= MAX_PARSES
+    def _parses(self) -> int:
+        return classify.cache_info().misses - self._misses_at_start
 
 
 def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possible: bool = False,

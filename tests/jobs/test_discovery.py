@@ -77,5 +77,6 @@ RETRY_TIMES = 0
             infos += [r.content_stream().read().decode() for r in ArchiveIterator(f)
                       if r.rec_type == "warcinfo"]
     assert infos and all("robots: ignore" in info for info in infos)
+    assert all("robots-override: robots.txt not obeyed: job" in info for info in infos)
     (end,) = [e for e in read_runs(DataDir.open(data), "discover") if e["event"] == "end"]
     assert end["exit_code"] == 0 and end["summary"]["finish_reason"] == "finished"
