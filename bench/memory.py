@@ -63,8 +63,10 @@ def ascii_plot(samples: list[tuple[float, int, float]], width: int = 60, height:
 
 
 def slope(samples: list[tuple[float, int, float]]) -> float:
-    """Least-squares MB per 10 000 pages over the second half of the crawl (while fetching)."""
-    half = [s for s in samples if s[1] >= samples[-1][1] / 2]
+    """Least-squares MB per 10 000 pages from 50% to 95% of the pages (start-up and the
+    final flush left out)."""
+    last = samples[-1][1]
+    half = [s for s in samples if last / 2 <= s[1] <= last * 0.95]
     if len(half) < 2:
         return 0.0
     n = len(half)
@@ -119,9 +121,10 @@ def main() -> None:
     peak = max(s[2] for s in samples)
     print(f"\ncrawled {result['pages']:,} pages in {result['seconds']:.0f}s "
           f"({result['pages'] / result['seconds']:.1f} pages/s, {result['reason']}); data dir {disk:.0f} MB")
-    print(f"RSS: first sample after 10% of pages {next(s[2] for s in crawled if s[1] >= crawled[-1][1] / 10):.0f} MB, "
-          f"peak {peak:.0f} MB, last {samples[-1][2]:.0f} MB; "
-          f"slope over the second half {slope(crawled):+.1f} MB per 10 000 pages")
+    at = {q: next(s[2] for s in crawled if s[1] >= crawled[-1][1] * q / 100) for q in (10, 25, 50, 75, 95)}
+    print("RSS at " + ", ".join(f"{q}% of pages {m:.0f} MB" for q, m in at.items())
+          + f"; peak {peak:.0f} MB")
+    print(f"slope from 50% to 95% of pages: {slope(crawled):+.1f} MB per 10 000 pages")
 
 
 if __name__ == "__main__":
