@@ -24,6 +24,7 @@ from spamline.web.schemas import (
     NumberResult,
     NumberType,
     SearchResult,
+    Takedown,
 )
 from spamline.web.scope import Scope
 
@@ -94,8 +95,10 @@ def brand_report(name: str, scope: ScopeDep, store: StoreDep,
     if found is None:
         raise _not_found(f"brand {name!r}")
     page = queries.brand_report(store, scope, found.name, limit, offset)
-    return BrandReport(brand=found, results=page.items, limit=limit, offset=offset,
-                       next_offset=page.next_offset)
+    takedowns = [Takedown.model_validate(s, from_attributes=True)
+                 for s in queries.takedowns(store, found.name)]
+    return BrandReport(brand=found, results=page.items, takedowns=takedowns, limit=limit,
+                       offset=offset, next_offset=page.next_offset)
 
 
 @router.get("/networks", response_model=NetworkList, summary="Networks, largest first")

@@ -137,7 +137,8 @@ def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep,
                                  "The brands page lists the ones you can.")
     page = queries.brand_report(store, scope, found.name, PAGE_SIZE, offset)
     return render(request, "brand.html", user=scope.user, brand=found, page=page,
-                  more=_more(request, page.next_offset))
+                  more=_more(request, page.next_offset),
+                  takedowns=queries.takedowns(store, found.name))
 
 
 # --- networks ---------------------------------------------------------------

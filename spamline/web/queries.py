@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from spamline.jobs.recheck import GONE, PageStatus, brand_takedowns
 from spamline.model import Brand, Capture, Network, NumberProfile, Sighting
 from spamline.store.base import SearchFilters, Store
 from spamline.web.scope import Scope
@@ -106,6 +107,11 @@ def brand_report(store: Store, scope: Scope, name: str, limit: int, offset: int)
     """Sightings that give the brand a number it does not own."""
     rows = store.brand_report(name)
     return _page(rows[offset:offset + limit + 1], limit, offset)
+
+
+def takedowns(store: Store, name: str) -> list[PageStatus]:
+    """Takedown status of every page the brand's report lists, gone ones first."""
+    return sorted(brand_takedowns(store, name), key=lambda s: (s.state != GONE, s.url))
 
 
 def networks(store: Store, scope: Scope, limit: int, offset: int) -> Page:

@@ -38,9 +38,23 @@ class NumberResult(Paged):
     sightings: list[Sighting] = Field(description="timeline, newest first")
 
 
+class Takedown(BaseModel):
+    """Where one reported page stands now, from its recheck history."""
+
+    url: str
+    state: str = Field(description="first_seen | live_same | number_changed | gone | back")
+    since: str
+    last_checked: str
+    numbers: list[str]
+    reason: str = Field("", description="why the page counts as gone (http 404, dns, parked…)")
+    gone_at: str | None = None
+    back_at: str | None = None
+
+
 class BrandReport(Paged):
     brand: Brand
     results: list[Sighting] = Field(description="pages giving the brand a number it does not own")
+    takedowns: list[Takedown] = Field(description="takedown status of every reported page")
 
 
 class NetworkList(Paged):
