@@ -10,6 +10,8 @@ from crawler.spiders.spam import DISK_FULL
 from spamline.cli.common import data_dir_option, store_option
 from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir
+from spamline.networks.refresh import STATE_FILE, update
+from spamline.store import open_store
 
 
 def parse_resolve(values: tuple[str, ...]) -> dict[str, str]:
@@ -38,6 +40,14 @@ def read_seeds(urls: tuple[str, ...], seeds: Path | None) -> list[str]:
     if not found:
         raise click.UsageError("give at least one URL or --seeds FILE")
     return found
+
+
+def refresh_networks(data_dir: DataDir, store_url: str | None) -> None:
+    """Fold the new sightings into the networks and say how many there are."""
+    with open_store(store_url, data_dir) as store:
+        done = update(store, data_dir.root / STATE_FILE)
+    click.echo(f"networks: {len(done.result.networks)} ({done.mode}, "
+               f"{done.new_sightings} new sightings folded in); see `spamline networks`")
 
 
 def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
@@ -88,9 +98,11 @@ def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_ur
     )
     summary = run_crawl(opts)
     print_summary(summary, data_dir)
-    if summary.finish_reason == DISK_FULL:
+    if summary.finish_reason == DISK_FULL:  # before anything else writes to the full disk
         raise click.ClickException(f"stopped: the disk of {data_dir.root} is (nearly) full; free "
                                    "some space, then run the same command again to resume")
+    if summary.pages_with_numbers:
+        refresh_networks(data_dir, store_url)
     if summary.pages == 0 and summary.seed_failures:
         reasons = "\n".join(f"  {url}: {why}" for url, why in summary.seed_failures.items())
         raise click.ClickException(

@@ -6,7 +6,7 @@ from collections import defaultdict
 import click
 
 from spamline.cli.common import data_dir_option
-from spamline.cli.crawl import print_summary
+from spamline.cli.crawl import print_summary, refresh_networks
 from spamline.crawl import CrawlOptions, run_crawl
 from spamline.datadir import DataDir
 from spamline.model import Brand
@@ -67,6 +67,7 @@ def demo(data_dir: DataDir, seed: int, pages_per_site: int, port: int, no_progre
         summary = run_crawl(opts)
     print_summary(summary, data_dir)
     report_store(truth, data_dir)
+    refresh_networks(data_dir, None)
     click.echo(f"registered official numbers for {', '.join(b.name for b in brands)}")
     hotline = next(iter(sorted(next(iter(truth.networks.values())).numbers)))
     root = data_dir.root

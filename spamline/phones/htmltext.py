@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 
 from spamline.phones.textmap import TextMap
 
+# a tag's attributes as browsers read them: a quote opens a value only right after "=",
+# so a stray quote (`<p href=""">`) cannot swallow the text after the tag
+_ATTRS = r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?|["'])*+"""
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     # a hidden inline element holding a character or three: digits planted to poison a number
     r"|<(?P<poison>span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*?"
     r"(?:display\s*:\s*none|visibility\s*:\s*hidden)[^>]*>[^<]{0,3}</(?P=poison)\s*>"
     r"|<(?P<raw>script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b"
-    r"(?P<rawattrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
-    r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    r"(?P<rawattrs>" + _ATTRS + ")>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
+    r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>" + _ATTRS + ")>"
     r"|<[!?][^>]*>",
     re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
