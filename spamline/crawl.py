@@ -165,9 +165,9 @@ def recover_frontier(state: Path, opts: CrawlOptions, since: str) -> list[str]:
         return []
     requested = list(dict.fromkeys(journal.read_text(encoding="utf-8").splitlines()))
     done = captured_urls(opts, since)
-    for name in ("requests.queue", "requests.seen", "spider.state"):
-        path = state / name
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    shutil.rmtree(state / "requests.queue", ignore_errors=True)
+    for name in ("requests.seen", "spider.state"):
+        (state / name).unlink(missing_ok=True)
     seen = RFPDupeFilter(str(state))
     for url in requested:
         if url in done:

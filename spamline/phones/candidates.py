@@ -66,32 +66,37 @@ def find_runs(folded: str, keep_short: Callable[[int], bool] | None = None) -> I
     are kept only where `keep_short(start)` says so (when given).
     """
     for m in RUN.finditer(folded):
-        start = m.start()
-        if start and folded[start - 1] in "OoIl|" and folded[start] != "+":
-            start -= 1  # "l38l2345678": a look-alike letter may open a run
-        if m.end() - start < MIN_RUN_CHARS or (start and _GLUED.match(folded, start - 1)):
-            continue
-        if keep_short is not None and m.end() - start < SHORT_RUN_CHARS and not keep_short(start):
-            continue
-        plus = m.group().startswith("+")
-        groups: list[Group] = []
-        prev: re.Match[str] | None = None
-        for g in _GROUP.finditer(folded, start, m.end()):
-            if prev is not None:
-                groups.append(_group(folded, prev, g.start(), plus and not groups))
-                if len(groups) >= MAX_GROUPS and (len(groups) >= 2 * MAX_GROUPS or " " in groups[-1].sep_after):
-                    yield Run(groups[0].start, tuple(groups))
-                    groups, plus = [], False
-            if not _real_group(folded, *g.span()):
-                if groups:
-                    yield Run(groups[0].start, tuple(groups))
-                groups, plus, prev = [], False, None
-                continue
-            prev = g
+        yield from runs_in(folded, m, keep_short)
+
+
+def runs_in(folded: str, m: re.Match[str], keep_short: Callable[[int], bool] | None = None) -> Iterator[Run]:
+    """The runs of one RUN match `m` in `folded` (see find_runs)."""
+    start = m.start()
+    if start and folded[start - 1] in "OoIl|" and folded[start] != "+":
+        start -= 1  # "l38l2345678": a look-alike letter may open a run
+    if m.end() - start < MIN_RUN_CHARS or (start and _GLUED.match(folded, start - 1)):
+        return
+    if keep_short is not None and m.end() - start < SHORT_RUN_CHARS and not keep_short(start):
+        return
+    plus = m.group().startswith("+")
+    groups: list[Group] = []
+    prev: re.Match[str] | None = None
+    for g in _GROUP.finditer(folded, start, m.end()):
         if prev is not None:
-            groups.append(_group(folded, prev, prev.end(), plus and not groups))
-        if groups:
-            yield Run(groups[0].start, tuple(groups))
+            groups.append(_group(folded, prev, g.start(), plus and not groups))
+            if len(groups) >= MAX_GROUPS and (len(groups) >= 2 * MAX_GROUPS or " " in groups[-1].sep_after):
+                yield Run(groups[0].start, tuple(groups))
+                groups, plus = [], False
+        if not _real_group(folded, *g.span()):
+            if groups:
+                yield Run(groups[0].start, tuple(groups))
+            groups, plus, prev = [], False, None
+            continue
+        prev = g
+    if prev is not None:
+        groups.append(_group(folded, prev, prev.end(), plus and not groups))
+    if groups:
+        yield Run(groups[0].start, tuple(groups))
 
 
 def _group(folded: str, g: re.Match[str], next_start: int, plus: bool) -> Group:

@@ -51,14 +51,17 @@ def classify(number: str, region: str) -> Number | None:
         return None
     if not phonenumbers.is_possible_number(n):
         return None
-    kind = TYPE_NAMES.get(phonenumbers.number_type(n), "unknown")
-    valid = phonenumbers.is_valid_number(n)
+    number_region = phonenumbers.region_code_for_number(n)
+    number_type = phonenumbers.number_type(n)
+    kind = TYPE_NAMES.get(number_type, "unknown")
+    # what is_valid_number(n) computes, without computing the type a second time
+    valid = number_region is not None and number_type != PhoneNumberType.UNKNOWN
     if valid and kind in _LANDLINE and n.country_code_source == CountryCodeSource.FROM_DEFAULT_COUNTRY:
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
         digits = phonenumbers.normalize_digits_only(number)
         if meta is not None and meta.national_prefix == "0" and not digits.startswith("0"):
             valid = False
-    return Number(_e164(n), kind, phonenumbers.region_code_for_number(n) or region, valid)
+    return Number(_e164(n), kind, number_region or region, valid)
 
 
 @cache

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
 from itertools import accumulate, pairwise
 
 import phonenumbers
 
 from spamline.model import PhoneHit
 from spamline.phones.candidates import (
+    RUN,
     Group,
     Run,
-    find_runs,
     is_enumeration,
     opening_paren,
+    runs_in,
 )
 from spamline.phones.classify import Number, classify, classify_short, plausible_length
 from spamline.phones.fold import IGNORABLE, fold
@@ -38,6 +41,12 @@ _CODE_BEFORE = re.compile(r"[A-Za-z][\-_/]$")
 _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
+# how RUN matches were cut: key (see _memo_key) -> (tries spent, ((run start, numbers), ...))
+Cut = tuple[int, tuple[tuple[int, tuple[tuple[int, int, Number], ...]], ...]]
+_CUTS: dict[tuple, Cut] = {}
+MEMO_SIZE = 20_000  # about 10 MB at most
+_SIMPLE_RUN = re.compile(r"[ \-./()+]*(?:[0-9][ \-./()+]*){7,}")  # no look-alike letter, no zero-width
+_VANITY_CORE = re.compile(r"8(?=[0O]{2}|33|44|55|66|77|88)")  # every _VANITY match holds one
 _VANITY_HINT = re.compile(r"8(?:[0O]{2}|33|44|55|66|77|88)\)?[ .\-]?[A-Z0-9 .\-]{0,6}[A-Z]")
 _WS = re.compile(r"\s+")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -62,8 +71,23 @@ class Budget:
             self.exhausted = True
         return not self.exhausted
 
+    def replay(self, tries: int) -> bool:
+        """Spend `tries` as a remembered computation did, when that cannot exhaust the budget
+        (at most 8 new parses per try); False, spending nothing, otherwise."""
+        if self.exhausted or self.tries_left - tries <= 64 or self._parses() + 8 * tries >= MAX_PARSES:
+            return False
+        self.tries_left -= tries
+        return True
+
     def _parses(self) -> int:
         return classify.cache_info().misses - self._misses_at_start
+
+
+def clear_caches() -> None:
+    """Forget remembered parses, labels and cuts: a cold start, for benchmarks."""
+    for cached in (classify, classify_short, _labelled):
+        cached.cache_clear()
+    _CUTS.clear()
 
 
 def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possible: bool = False,
@@ -77,14 +101,21 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     budget = budget or Budget(len(text))
     spans: list[tuple[int, int, Number]] = []
     vanity = _vanity(folded)
-    for run in find_runs(folded, lambda pos: _service_before(folded, pos)):
+    for m in RUN.finditer(folded):
         if budget.exhausted:
             break
-        if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
-            continue
-        found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
-        if found and not _excluded(folded, run):
-            spans.extend(s for s in found if not _UNIT_AFTER.match(folded, s[1]))
+        key = _memo_key(folded, m, regions, include_possible)
+        remembered = _CUTS.get(key) if key else None
+        if remembered is None or not budget.replay(remembered[0]):
+            remembered = _cut(folded, m, text, regions, include_possible, budget)
+            if key and not budget.exhausted:
+                if len(_CUTS) >= MEMO_SIZE:
+                    _CUTS.clear()
+                _CUTS[key] = remembered
+        for run_start, found in remembered[1]:
+            if not _excluded(folded, m.start() + run_start):
+                spans.extend((m.start() + s, m.start() + e, number) for s, e, number in found
+                             if not _UNIT_AFTER.match(folded, m.start() + e))
     if vanity:
         spans = [s for s in spans if not any(s[0] < v[1] and v[0] < s[1] for v in vanity)] + vanity
         spans.sort(key=lambda s: s[0])
@@ -96,19 +127,56 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     return hits
 
 
-def _excluded(folded: str, run: Run) -> bool:
+def _cut(folded: str, m: re.Match[str], text: str, regions: tuple[str, ...], include_possible: bool,
+         budget: Budget) -> Cut:
+    """Cut the runs of RUN match `m` into numbers; offsets relative to m.start()."""
+    tries = budget.tries_left
+    runs = []
+    for run in runs_in(folded, m, lambda pos: _service_before(folded, pos)):
+        if budget.exhausted:
+            break
+        if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
+            continue
+        found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
+        if found:
+            runs.append((run.start - m.start(), tuple((s - m.start(), e - m.start(), n) for s, e, n in found)))
+    return tries - budget.tries_left, tuple(runs)
+
+
+def _memo_key(folded: str, m: re.Match[str], regions: tuple[str, ...], include_possible: bool) -> tuple | None:
+    """A key for remembering how a RUN match is cut, when the cut depends only on the match and
+    the five characters before it (plus any zero-widths there): plain digits and separators
+    making one run of seven digits or more (so no short code, no service word, and the
+    original text is not looked at), at most 64 characters.
+    Spam pages repeat their numbers, so most matches are cut once per process."""
+    start, end = m.span()
+    if end - start > 64 or (start and folded[start - 1] in "OoIl|") or not _SIMPLE_RUN.fullmatch(folded, start, end):
+        return None  # a look-alike letter before the match may open it (see runs_in)
+    lo = max(0, start - 5)
+    while lo > 0 and folded[lo] == IGNORABLE:
+        lo -= 1  # opening_paren looks back over zero-widths
+    return folded[lo:end], start - lo, regions, include_possible
+
+
+def _excluded(folded: str, run_start: int) -> bool:
     """The run is labelled as something else (an order id, a QQ number, a price) or glued to a code."""
-    before = _prefix_start(folded, run)
-    return bool(_NEGATIVE.search(folded, max(0, before - 20), before)
-                or _CODE_BEFORE.search(folded, max(0, before - 2), before))
+    before = _prefix_start(folded, run_start)
+    return _labelled(folded[max(0, before - 20):before])
 
 
-def _prefix_start(folded: str, run: Run) -> int:
+@lru_cache(maxsize=8192)
+def _labelled(before: str) -> bool:
+    """The text right before a run labels it as something else or glues it to a code (cached:
+    pages repeat their labels)."""
+    return bool(_NEGATIVE.search(before) or _CODE_BEFORE.search(before, max(0, len(before) - 2)))
+
+
+def _prefix_start(folded: str, run_start: int) -> int:
     """Where the run really starts: its "+" or "(" before the first group."""
-    s = run.start
-    while s > 0 and folded[s - 1] in "+( " + IGNORABLE and run.start - s < 4:
+    s = run_start
+    while s > 0 and folded[s - 1] in "+( " + IGNORABLE and run_start - s < 4:
         s -= 1
-    while s < run.start and folded[s] not in "+(":
+    while s < run_start and folded[s] not in "+(":
         s += 1
     return s
 
@@ -117,7 +185,7 @@ def _number_start(folded: str, run: Run, i: int, j: int) -> int:
     """The number's first character: its "+", an opening parenthesis that it closes, or a digit."""
     g = run.groups[i]
     if g.plus:
-        return _prefix_start(folded, run)
+        return _prefix_start(folded, run.start)
     closes = any(")" in h.sep_after for h in run.groups[i:j])
     paren = opening_paren(folded, g.start)
     if closes and paren is not None:
@@ -234,7 +302,7 @@ def _vanity(folded: str) -> list[tuple[int, int, Number]]:
     found: list[tuple[int, int, Number]] = []
     if not _VANITY_HINT.search(folded):  # a literal-prefixed regex: a fast check on megabytes
         return found
-    for m in _VANITY.finditer(folded):
+    for m in _vanity_matches(folded):
         prefix, word = m.group("prefix"), m.group("word")
         if sum(c.isalpha() and c not in "OIL" for c in word) < 2:
             continue  # "555-O17O" is a look-alike digit run, not a word
@@ -245,7 +313,22 @@ def _vanity(folded: str) -> list[tuple[int, int, Number]]:
     return found
 
 
+def _vanity_matches(folded: str) -> Iterator[re.Match[str]]:
+    """The matches of _VANITY.finditer(folded), found only around its "8xx" cores.
+
+    A match starts at most 4 characters before its core and is at most 22 characters long,
+    so a search from there to 24 characters past the core sees all that the full scan sees.
+    """
+    done = 0
+    for core in _VANITY_CORE.finditer(folded):
+        q = core.start()
+        m = _VANITY.search(folded, max(q - 4, done), q + 24)
+        if m is not None and m.start() <= q:
+            done = m.end()
+            yield m
+
+
 def _context(text: str, start: int, end: int) -> str:
-    before = _WS.sub(" ", text[max(0, start - CONTEXT_CHARS):start]).lstrip()
-    after = _WS.sub(" ", text[end:end + CONTEXT_CHARS]).rstrip()
-    return f"{before}{_WS.sub(' ', text[start:end])}{after}"
+    """The number with up to CONTEXT_CHARS on each side, whitespace collapsed (a number never
+    starts or ends with whitespace, so one pass over the window does it)."""
+    return _WS.sub(" ", text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS]).strip()

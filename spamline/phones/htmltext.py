@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 
 from spamline.phones.textmap import TextMap
 
-# a tag's attributes as browsers read them: a quote opens a value only right after "=",
-# so a stray quote (`<p href=""">`) cannot swallow the text after the tag
-_ATTRS = r"""(?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?|["'])*+"""
+# a tag's attributes, read as browsers do except that a quoted value never holds "<": a quote
+# opens a value only right after "name=", and a stray or unclosed quote (`<p href=""">`,
+# `href=""0="`) cannot swallow the text and tags after it
+_ATTRS = r"""(?:\s++|/|[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s>]*+))?)*+"""
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"
     # a hidden inline element holding a character or three: digits planted to poison a number
     r"|<(?P<poison>span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*?"
     r"(?:display\s*:\s*none|visibility\s*:\s*hidden)[^>]*>[^<]{0,3}</(?P=poison)\s*>"
     r"|<(?P<raw>script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b"
-    r"(?P<rawattrs>" + _ATTRS + ")>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
+    r"(?P<rawattrs>" + _ATTRS + r")>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
     r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>" + _ATTRS + ")>"
     r"|<[!?][^>]*>",
     re.DOTALL | re.IGNORECASE)
@@ -33,13 +34,36 @@ _STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.
 _HAS_DIGIT = re.compile(r"[\d零〇一二三四五六七八九幺]|\\[ux]|&#")
 _PHONE_SCHEME = re.compile(r"\s*(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):(?://)?", re.IGNORECASE)
 _MARKUP_IN_STRING = re.compile(_JS_ESCAPE.pattern + "|" + _TAG_OR_ENTITY.pattern, re.DOTALL)
-_WS_CONTROL = str.maketrans("\n\r\t\f", "    ")
-_CONTROL_WS = re.compile("[\n\r\t\f]")
 _JS_SIMPLE = {"n": " ", "t": " ", "r": " ", "b": "", "f": " ", "v": " ", "0": ""}
 
 # tags that do not break a line: digits on both sides of them join into one number
 INLINE = frozenset(["a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"])
 _TEXT_ATTRS = frozenset({"alt", "title", "aria-label", "placeholder", "value", "label"})
+
+# A plain stretch: text without "<" or "&", and tags that the tokenizer reads as plain tags
+# giving no attribute text (no raw element, no hidden-element trick, no tel: link, no digit,
+# numeral or escape in an attribute value unless the attribute is one that is never read).
+# Most of a page is plain: it is read in bulk and mapped back only where a number is found.
+_QUIET_ATTR = (r"(?:class|id|src|rel|target|lang|name|type|style|width|height|align|valign|border|dir|"
+               r"role|charset|http-equiv|for|method|action|colspan|rowspan|cellpadding|cellspacing|"
+               r"bgcolor|color|size|face|loading|srcset|sizes|media|itemprop|itemtype|tabindex)")
+_QUIET_VALUE = r"""\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
+_NO_DIGIT = "\\d零〇一二三四五六七八九幺\\\\&"  # inside a character class: what _HAS_DIGIT looks for
+_PLAIN_TAG = (
+    r"<(?i:(?!(?:script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b)"
+    r"(?!(?:span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*:))/?[a-zA-Z][\w:-]*+"
+    r"(?i:(?:\s++(?:"
+    rf"{_QUIET_ATTR}(?=[\s=/>])(?:{_QUIET_VALUE})?"
+    r"|href(?=[\s=/>])(?:\s*=\s*(?!\s*+[\"']?\s*+(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):)"
+    r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?"""
+    rf"""|[^\s"'<>/=]++(?:\s*=\s*(?:"[^"<>{_NO_DIGIT}]*"|'[^'<>{_NO_DIGIT}]*'|[^\s"'<>=`{_NO_DIGIT}]+))?"""
+    r"))*+)\s*/?>")
+_PLAIN = re.compile(r"(?:[^<&]++|" + _PLAIN_TAG + ")++")  # case-sensitive outside tags: a faster scan
+PLAIN_CHUNK = 1024  # plain text is read in chunks of this size: only those holding a number are mapped
+_ANY_TAG = re.compile(r"</?([a-zA-Z][\w:-]*)[^>]*>")
+_TAG_SPLIT = re.compile(r"(</?([a-zA-Z][\w:-]*)[^>]*>)")
+_INLINE_TAG = re.compile(r"</?(?:" + "|".join(sorted(INLINE)) + r")(?![\w:-])[^>]*>")
+_ODD_TAG = re.compile(r"</?[a-z0-9:_-]*[^a-z0-9:_\-\s/>]")  # a tag name with a capital or non-ASCII
 
 
 @dataclass
@@ -59,8 +83,17 @@ class HtmlText:
 def html_text(source: str) -> HtmlText:
     """Split `source` into visible text and the other places numbers hide."""
     doc = HtmlText(TextMap("text"))
-    pos = 0
-    for m in _TOKEN.finditer(source):
+    pos, end = 0, len(source)
+    while pos < end:
+        plain = _PLAIN.match(source, pos, pos + PLAIN_CHUNK)
+        if plain:
+            _add_plain(doc.visible, source, pos, plain.end())
+            pos = plain.end()
+            continue
+        m = _TOKEN.search(source, pos)
+        if m is None:
+            _add_decoded(doc.visible, source, pos, end, _ENTITY, html_text=True)
+            break
         if m.start() > pos:
             _add_decoded(doc.visible, source, pos, m.start(), _ENTITY, html_text=True)
         pos = m.end()
@@ -76,9 +109,51 @@ def html_text(source: str) -> HtmlText:
                 _attributes(doc, source, tag, m.start("attrs"), m.end("attrs"))
         elif not m.group().startswith("<!--"):
             doc.visible.add_replaced("\n", m.start(), m.end())
-    if pos < len(source):
-        _add_decoded(doc.visible, source, pos, len(source), _ENTITY, html_text=True)
     return doc
+
+
+def _add_plain(tm: TextMap, source: str, start: int, end: int) -> None:
+    """Append a plain stretch (see _PLAIN) in bulk: block tags become line breaks, inline ones nothing."""
+    text = _spaced(source[start:end])
+    if _ODD_TAG.search(text):
+        text = _ANY_TAG.sub(lambda m: "" if m.group(1).lower() in INLINE else "\n", text)
+    else:
+        text = _ANY_TAG.sub("\n", _INLINE_TAG.sub("", text))
+    tm.add_lazy(text, start, end, lambda: _plain_map(source, start, end))
+
+
+def _plain_map(source: str, start: int, end: int) -> TextMap:
+    """The exact map of a plain stretch, piece by piece as the token loop would build it
+    (literal text, and a replaced "\n" for each block tag; built directly, it is on the hot path)."""
+    parts: list[str] = []
+    tstart: list[int] = []
+    sstart: list[int] = []
+    send: list[int] = []
+    literal: list[bool] = []
+    pieces = _TAG_SPLIT.split(source[start:end])  # text, tag, tag name, text, tag, tag name, ..., text
+    pos = start
+    length = 0
+    for k in range(0, len(pieces), 3):
+        text = pieces[k]
+        if text:
+            parts.append(_spaced(text))
+            tstart.append(length)
+            sstart.append(pos)
+            send.append(pos + len(text))
+            literal.append(True)
+            pos += len(text)
+            length += len(text)
+        if k + 1 < len(pieces):
+            tag = pieces[k + 1]
+            if pieces[k + 2].lower() not in INLINE:
+                parts.append("\n")
+                tstart.append(length)
+                sstart.append(pos)
+                send.append(pos + len(tag))
+                literal.append(False)
+                length += 1
+            pos += len(tag)
+    return TextMap(_parts=parts, _tstart=tstart, _sstart=sstart, _send=send, _literal=literal, _length=length)
 
 
 def _raw_element(doc: HtmlText, source: str, m: re.Match[str]) -> None:
@@ -148,9 +223,14 @@ def _add_decoded(tm: TextMap, source: str, start: int, end: int, escape: re.Patt
 
 def _literal(tm: TextMap, source: str, start: int, end: int, html_text: bool) -> None:
     text = source[start:end]
-    if html_text and _CONTROL_WS.search(text):
-        text = text.translate(_WS_CONTROL)  # in HTML a line break inside text is a space
+    if html_text:
+        text = _spaced(text)
     tm.add_literal(text, start)
+
+
+def _spaced(text: str) -> str:
+    """In HTML a line break, tab or form feed inside text is a space (str.replace is fastest)."""
+    return text.replace("\n", " ").replace("\r", " ").replace("\t", " ").replace("\f", " ")
 
 
 def _unescape(token: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass, field
 class TextMap:
     """A text whose every character knows the source span it came from.
 
-    Pieces are either literal (each text character is one source character) or
-    replaced (the piece's text stands for a whole source span, e.g. `&#52;` or a tag).
+    Pieces are literal (each text character is one source character), replaced (the
+    piece's text stands for a whole source span, e.g. `&#52;` or a tag), or lazy (a stretch
+    whose text was built in bulk; its own map is built only when an offset falls inside it).
     """
 
     kind: str = "text"  # the PhoneHit.source of numbers found here (see `begin` for mixed maps)
@@ -19,6 +21,7 @@ class TextMap:
     _sstart: list[int] = field(default_factory=list)
     _send: list[int] = field(default_factory=list)
     _literal: list[bool] = field(default_factory=list)
+    _lazy: dict[int, Callable[[], TextMap] | TextMap] = field(default_factory=dict)
     _length: int = 0
     _text: str | None = None
     _kind_from: list[int] = field(default_factory=list)
@@ -46,6 +49,13 @@ class TextMap:
         if text:
             self._add(text, source_start, source_end, False)
 
+    def add_lazy(self, text: str, source_start: int, source_end: int, expand: Callable[[], TextMap]) -> None:
+        """Append `text` built from source[source_start:source_end]; `expand()` gives its exact map
+        (in source offsets), and is called only if a number is found in this stretch."""
+        if text:
+            self._lazy[len(self._parts)] = expand
+            self._add(text, source_start, source_end, False)
+
     def _add(self, text: str, sstart: int, send: int, literal: bool) -> None:
         self._parts.append(text)
         self._tstart.append(self._length)
@@ -65,9 +75,21 @@ class TextMap:
         """The source span covering text[start:end] (end > start)."""
         i = bisect_right(self._tstart, start) - 1
         j = bisect_right(self._tstart, end - 1) - 1
-        s = self._sstart[i] + (start - self._tstart[i]) if self._literal[i] else self._sstart[i]
-        e = self._sstart[j] + (end - self._tstart[j]) if self._literal[j] else self._send[j]
+        if i in self._lazy:
+            s = self._expanded(i).source_span(start - self._tstart[i], start - self._tstart[i] + 1)[0]
+        else:
+            s = self._sstart[i] + (start - self._tstart[i]) if self._literal[i] else self._sstart[i]
+        if j in self._lazy:
+            e = self._expanded(j).source_span(end - 1 - self._tstart[j], end - self._tstart[j])[1]
+        else:
+            e = self._sstart[j] + (end - self._tstart[j]) if self._literal[j] else self._send[j]
         return s, e
+
+    def _expanded(self, i: int) -> TextMap:
+        piece = self._lazy[i]
+        if not isinstance(piece, TextMap):
+            piece = self._lazy[i] = piece()
+        return piece
 
     @classmethod
     def identity(cls, text: str, kind: str = "text") -> TextMap:

@@ -34,7 +34,7 @@ def kill_after(srv: SampleNetworkServer, data_dir: Path, fetches: int, timeout: 
     while page_fetches(srv) - start < fetches and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
-    proc.wait(30)
+    assert proc.wait(30) == -signal.SIGKILL, "the crawl ended before the kill point"
 
 
 def check_warcs(data_dir: Path) -> int:

@@ -1,7 +1,9 @@
-"""The store turning read-only mid-crawl (spool, then replay) and a full disk (clear error, nothing corrupt).
+"""The store's disk filling mid-batch (spool, then replay) and a full data dir (clear error,
+nothing corrupt, resumable).
 
-Both need mounts (a read-only bind mount, a 1 MB tmpfs); the tests skip where the
-runner may not mount (not root, or no CAP_SYS_ADMIN in a container).
+They need small tmpfs mounts; the tests skip where the runner may not mount (not root,
+or no CAP_SYS_ADMIN in a container). A read-only bind mount cannot be used for the store:
+Linux refuses to remount read-only while SQLite holds the file open for writing.
 """
 from __future__ import annotations
 
@@ -31,9 +33,9 @@ def _mount(*args: str) -> None:
 def mounted(*args: str, target: Path) -> Iterator[Path]:
     target.mkdir(parents=True, exist_ok=True)
     try:
-        _mount(*args, str(target), str(target)) if "--bind" in args else _mount(*args, str(target))
+        _mount(*args, str(target))
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        pytest.skip(f"cannot mount here ({exc}); run as root with CAP_SYS_ADMIN")
+        pytest.skip(f"cannot mount a tmpfs here ({exc}); run as root with CAP_SYS_ADMIN")
     try:
         yield target
     finally:
