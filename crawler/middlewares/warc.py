@@ -12,7 +12,8 @@ SPAMLINE_WARC_PREFIX (file name prefix, default "spamline").
 Scrapy keeps no raw header block: names come back title-cased, repeated headers
 grouped, the reason phrase dropped, and Twisted removes connection-level headers
 (Content-Length, Transfer-Encoding, Connection) and de-chunks the body. The
-records hold the headers as Scrapy gives them and the body exactly as received.
+records hold the headers as Scrapy gives them and the body exactly as received;
+the only change is that our own Authorization headers are redacted in request records.
 """
 from __future__ import annotations
 
@@ -40,6 +41,17 @@ def _pairs(headers) -> list[tuple[str, str]]:
             for name, values in headers.items() for value in values]
 
 
+SECRET_REQUEST_HEADERS = {"authorization", "proxy-authorization"}
+
+
+def _redacted(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Our own credentials out of the request record (packages go to third parties);
+    the scheme stays, so the record still shows that the request was authenticated."""
+    return [(name, value.split(" ", 1)[0] + " [redacted]")
+            if name.lower() in SECRET_REQUEST_HEADERS else (name, value)
+            for name, value in pairs]
+
+
 def _protocol(response: Response) -> str:
     proto = (response.protocol or "HTTP/1.1").upper()
     return "HTTP/2" if proto in ("H2", "HTTP/2.0") else proto
@@ -51,7 +63,8 @@ def exchange_of(request: Request, response: Response) -> Exchange:
     protocol = _protocol(response)
     return Exchange(
         url=response.url, status=response.status, response_headers=_pairs(response.headers),
-        body=response.body, method=request.method, request_headers=_pairs(request.headers),
+        body=response.body, method=request.method,
+        request_headers=_redacted(_pairs(request.headers)),
         request_body=request.body, protocol=protocol,
         request_protocol="HTTP/2" if protocol == "HTTP/2" else "HTTP/1.1",
         ip_address=str(ip) if ip is not None else None, date=datetime.now(timezone.utc))

@@ -37,10 +37,6 @@ def test_url_credentials_are_not_logged(crawled) -> None:
         assert SECRET not in text, f"the password leaked into {name}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "evidence owner: crawler/middlewares/warc.py writes the request's Authorization header "
-    "(Basic alice:password) into the WARC request record, and WARCs go into takedown packages "
-    "sent to third parties; redact it there, then remove this mark"))
 def test_url_credentials_are_not_archived(crawled) -> None:
     data, _, _ = crawled
     basic = base64.b64encode(f"alice:{SECRET}".encode())  # an Authorization header, decoded in a second
