@@ -13,8 +13,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from spamline.brands.registry import BrandIndex, name_key
 from spamline.brands.vocab import (
@@ -67,16 +69,21 @@ class BrandClaim:
     evidence: str  # "title: 金盾保险柜售后服务电话"
 
 
-def headings_of(html: str | bytes) -> list[str]:
-    """The text of every h1-h3 heading of an HTML document, in order."""
+def parse_html(html: str | bytes | None) -> HtmlElement | None:
+    """The parsed HTML document (None when there is nothing to parse)."""
     if not html or not html.strip():
-        return []
+        return None
     try:
-        root = lxml.html.fromstring(html)
+        return lxml.html.fromstring(html)
     except ValueError:  # a str with an XML encoding declaration: let lxml decode the bytes
-        root = lxml.html.fromstring(html.encode("utf-8")) if isinstance(html, str) else None
+        return lxml.html.fromstring(html.encode("utf-8")) if isinstance(html, str) else None
     except lxml.etree.ParserError:
-        return []
+        return None
+
+
+def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
+    """The text of every h1-h3 heading of an HTML document (or its parsed root), in order."""
+    root = html if isinstance(html, HtmlElement) else parse_html(html)
     if root is None:
         return []
     return [" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3")]
@@ -158,9 +165,10 @@ def _pieces(block: str) -> list[str]:
     return [p for p in (_CJK_SPACE.sub("", s).strip() for s in _SEPARATORS.split(block)) if p]
 
 
-def _phrase_brands(piece: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1 << 16)  # pages of one template repeat most of their phrases
+def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
     """(brand, product) pairs read from service phrases in one piece of text."""
-    found = []
+    found: list[tuple[str, str]] = []
     for anchor in _ANCHOR_CJK.finditer(piece):
         name = _cjk_name(piece[:anchor.start()])
         if name:
@@ -172,7 +180,7 @@ def _phrase_brands(piece: str) -> list[tuple[str, str]]:
             if name:
                 found.append((name, _product_in(piece[anchor.start():])))
                 break
-    return found
+    return tuple(found)
 
 
 def _cjk_name(prefix: str) -> str:
@@ -204,11 +212,12 @@ def _latin_name(prefix: str) -> str:
     return " ".join(name) if name and any(ch.isalpha() for ch in name[0]) else ""
 
 
-def _products_in(piece: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _products_in(piece: str) -> tuple[str, ...]:
     found = [m.group() for m in _PRODUCT_CJK.finditer(piece)]
     if _LATIN.search(piece):
         found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)]
-    return found
+    return tuple(found)
 
 
 def _product_in(piece: str) -> str:

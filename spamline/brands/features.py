@@ -1,19 +1,88 @@
-"""Page features in one call: claimed brands, product, template, padding, spam score."""
+"""Page features in one call: claimed brands, product, template, padding, spam score.
+
+The work is split in two so the costly, pure part can run in a worker process:
+`page_features` reads one page alone (brands, fingerprints, padding) and returns plain,
+picklable data; `PageAnalyzer.apply` does the stateful part (template ids assigned by
+similarity to the templates seen so far, and the spam score that counts them).
+"""
 from __future__ import annotations
 
-from spamline.brands.detect import detect_brands, headings_of
+from dataclasses import dataclass, field
+
+from spamline.brands.detect import detect_brands, headings_of, parse_html
 from spamline.brands.fingerprint import (
     MARKUP_SHINGLE,
     TemplateIndex,
     band_keys,
     boilerplate_tokens,
+    from_hashvalues,
     markup_tokens,
     minhash,
 )
 from spamline.brands.padding import region_density, region_lists
 from spamline.brands.registry import BrandIndex
 from spamline.brands.score import Signals, spam_score
-from spamline.model import Brand, Capture
+from spamline.model import Brand, Capture, PhoneHit
+
+
+@dataclass
+class PageFeatures:
+    """What one page says about itself, before it is compared with the pages seen so far."""
+
+    brands: list[str] = field(default_factory=list)
+    brand: str = ""
+    product: str = ""
+    brand_evidence: str = ""
+    registered: bool = False
+    brand_mentions: int = 0
+    region_density: float = 0.0
+    template_hashvalues: bytes = b""  # MinHash of the markup (or of the filler) to match templates
+    minhash: list[str] = field(default_factory=list)  # LSH band keys of the filler text
+
+
+def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes | None,
+                  index: BrandIndex) -> PageFeatures:
+    """The features of one page that do not depend on other pages (pure; safe in a worker)."""
+    root = parse_html(html) if html else None
+    headings = headings_of(root)
+    claims = detect_brands(title, text, headings, index)
+    top = claims[0] if claims else None
+
+    variable = [c.brand for c in claims] + [c.product for c in claims]
+    variable += [h.raw for h in hits] + region_lists(text)
+    for claim in claims:
+        if claim.registered:
+            variable += index.brands[claim.brand].aliases
+    filler = minhash(boilerplate_tokens(" ".join([title, *headings, text]), variable))
+    markup = markup_tokens(root)
+    template = minhash(markup, MARKUP_SHINGLE) if len(markup) > 3 else filler
+
+    brand = top.brand if top else ""
+    registered = index.brands.get(brand)
+    spellings = [brand, *registered.aliases] if registered else [brand]
+    return PageFeatures(
+        brands=[c.brand for c in claims if top and c.score >= top.score / 2],
+        brand=brand,
+        product=top.product if top else "",
+        brand_evidence=top.evidence if top else "",
+        registered=bool(top and top.registered),
+        brand_mentions=sum(text.count(n) for n in spellings) if brand else 0,
+        region_density=region_density(text),
+        template_hashvalues=template.hashvalues.tobytes(),
+        minhash=band_keys(filler),
+    )
+
+
+def html_of(body: bytes, content_type: str, encoding: str) -> str | bytes | None:
+    """The page body as text when its encoding is known (for headings), else the bytes."""
+    if not body or "html" not in (content_type or "text/html").lower():
+        return None
+    if encoding:
+        try:
+            return body.decode(encoding, errors="replace")
+        except LookupError:
+            pass
+    return body
 
 
 class PageAnalyzer:
@@ -25,41 +94,26 @@ class PageAnalyzer:
 
     def analyze(self, capture: Capture, html: str | bytes | None = None) -> Capture:
         """Set the capture's brands and features (from title, text, hits and the HTML headings)."""
-        headings = headings_of(html) if html else []
-        claims = detect_brands(capture.title, capture.text, headings, self.index)
-        top = claims[0] if claims else None
-        capture.brands = [c.brand for c in claims if top and c.score >= top.score / 2]
+        return self.apply(capture, page_features(capture.title, capture.text, capture.hits,
+                                                 html, self.index))
 
-        variable = [c.brand for c in claims] + [c.product for c in claims]
-        variable += [h.raw for h in capture.hits] + region_lists(capture.text)
-        for claim in claims:
-            if claim.registered:
-                variable += self.index.brands[claim.brand].aliases
-        filler = minhash(boilerplate_tokens(" ".join([capture.title, *headings, capture.text]), variable))
-        markup = markup_tokens(html) if html else []
-        template, similarity = self.templates.assign(
-            minhash(markup, MARKUP_SHINGLE) if len(markup) > 3 else filler)
-        density = region_density(capture.text)
-
-        brand = top.brand if top else ""
-        mentions = sum(capture.text.count(n) for n in self._spellings(brand)) if brand else 0
+    def apply(self, capture: Capture, page: PageFeatures) -> Capture:
+        """Set the capture's brands and features from its page features (assigns its template)."""
+        template, similarity = self.templates.assign(from_hashvalues(page.template_hashvalues))
         score, reasons = spam_score(Signals(
-            brand=brand, product=top.product if top else "", registered=bool(top and top.registered),
-            official=self.index.official(brand) if brand else set(), brand_mentions=mentions,
-            region_density=density, template_pages=self.templates.pages[template],
-            hits=capture.hits))
+            brand=page.brand, product=page.product, registered=page.registered,
+            official=self.index.official(page.brand) if page.brand else set(),
+            brand_mentions=page.brand_mentions, region_density=page.region_density,
+            template_pages=self.templates.pages[template], hits=capture.hits))
+        capture.brands = list(page.brands)
         capture.features = {
-            "product": top.product if top else "",
-            "brand_evidence": top.evidence if top else "",
+            "product": page.product,
+            "brand_evidence": page.brand_evidence,
             "template": template,
             "template_similarity": round(similarity, 3),
-            "minhash": band_keys(filler),
-            "region_density": density,
+            "minhash": page.minhash,
+            "region_density": page.region_density,
             "spam_score": score,
             "reasons": reasons,
         }
         return capture
-
-    def _spellings(self, brand: str) -> list[str]:
-        registered = self.index.brands.get(brand)
-        return [brand, *registered.aliases] if registered else [brand]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterable
 
-import lxml.html
+import numpy as np
 from datasketch import MinHash, MinHashLSH
+from lxml.html import HtmlElement
 
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # LSH bands for network linking: pages of one template share a band
@@ -25,6 +27,9 @@ MARKUP_SHINGLE = 2  # elements per shingle: pairs of neighbours survive a repeat
 TEMPLATE_THRESHOLD = 0.6  # estimated Jaccard above which a page joins an existing template
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations made once, not per page
+# CRC-32 of each shingle: stable across processes and runs (template ids and band keys are
+# stored), and ~10x cheaper than datasketch's default SHA-1.
+_SHINGLE_HASH = zlib.crc32
 _TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W\d_]+|\d+|[^\w\s]")
 _DIGITS = re.compile(r"[0-9０-９零一二三四五六七八九]{3,}")
 
@@ -39,11 +44,9 @@ def boilerplate_tokens(text: str, variable: Iterable[str] = ()) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(masked)]
 
 
-def markup_tokens(html: str | bytes) -> list[str]:
-    """The page's elements in order as "tag.class.class" (text and attribute values dropped)."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+def markup_tokens(root: HtmlElement | None) -> list[str]:
+    """The parsed page's elements in order as "tag.class.class" (text and attribute values dropped)."""
+    if root is None:
         return []
     return [f"{el.tag}." + ".".join(sorted((el.get("class") or "").split()))
             for el in root.iter() if isinstance(el.tag, str)]
@@ -51,11 +54,18 @@ def markup_tokens(html: str | bytes) -> list[str]:
 
 def minhash(tokens: list[str], size: int = TEXT_SHINGLE) -> MinHash:
     """MinHash of the shingles of `size` tokens (a single shingle for very short pages)."""
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_TEMPLATE.permutations,
-                scheme=_TEMPLATE.scheme)
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_SHINGLE_HASH,
+                permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
     n = max(1, len(tokens) - size + 1)
     m.update_batch(["\x1f".join(tokens[i:i + size]).encode("utf-8") for i in range(n)])
     return m
+
+
+def from_hashvalues(hashvalues: bytes) -> MinHash:
+    """The MinHash whose `hashvalues.tobytes()` gave `hashvalues` (e.g. sent from a worker process)."""
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_SHINGLE_HASH,
+                   hashvalues=np.frombuffer(hashvalues, dtype=_TEMPLATE.hashvalues.dtype),
+                   permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
 
 
 def band_keys(m: MinHash) -> list[str]:
