@@ -12,7 +12,8 @@ with the same Scrapy settings (no AutoThrottle, no robots.txt, same concurrency)
          (only the host-map resolver, so the .test names resolve to 127.0.0.1)
 
 Runs alternate for R rounds; the figures are medians of pages/s (wall, from Scrapy's
-own elapsed time) and crawler CPU seconds per page. Target: full/bare >= 0.9.
+own elapsed time) and crawler CPU seconds per page (the crawler process; the CPU of the
+SPAMLINE_WORKERS processes that read pages is printed beside it). Target: full/bare >= 0.9.
 --profile crawls once more under cProfile and prints the hottest functions.
 """
 from __future__ import annotations
@@ -81,7 +82,9 @@ else:
     process.start()
 pages = crawler.stats.get_value("response_received_count", 0)
 (t0, c0), (t1, c1) = marks["open"], marks["closed"]
-print(json.dumps({"pages": pages, "seconds": t1 - t0, "cpu": c1 - c0}))
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # SPAMLINE_WORKERS processes, reaped at close
+print(json.dumps({"pages": pages, "seconds": t1 - t0, "cpu": c1 - c0,
+                  "worker_cpu": kids.ru_utime + kids.ru_stime}))
 """
 
 
@@ -135,13 +138,16 @@ def main() -> None:
                 runs[mode].append(res)
                 print(f"  round {r + 1} {mode:4s}: {res['pages']:5d} pages in {res['seconds']:6.1f}s "
                       f"= {res['pages'] / res['seconds']:6.1f} pages/s, "
-                      f"{1000 * res['cpu'] / res['pages']:6.1f} ms CPU/page")
+                      f"{1000 * res['cpu'] / res['pages']:6.1f} ms CPU/page"
+                      f" (+{1000 * res['worker_cpu'] / res['pages']:.1f} in worker processes)")
         if args.profile:
             crawl_once(srv, "full", profile=True)
     med = {m: (statistics.median(r["pages"] / r["seconds"] for r in rs),
                statistics.median(r["cpu"] / r["pages"] for r in rs)) for m, rs in runs.items()}
     print(f"\nbare Scrapy:   {med['bare'][0]:7.1f} pages/s  {1000 * med['bare'][1]:6.1f} ms CPU/page")
-    print(f"full pipeline: {med['full'][0]:7.1f} pages/s  {1000 * med['full'][1]:6.1f} ms CPU/page")
+    workers = statistics.median(r["worker_cpu"] / r["pages"] for r in runs["full"])
+    print(f"full pipeline: {med['full'][0]:7.1f} pages/s  {1000 * med['full'][1]:6.1f} ms CPU/page "
+          f"(+{1000 * workers:.1f} ms in worker processes)")
     ratio = med["full"][0] / med["bare"][0]
     cpu_ratio = med["bare"][1] / med["full"][1]
     print(f"ratio full/bare: {ratio:.2f} by pages/s, {cpu_ratio:.2f} by CPU per page "

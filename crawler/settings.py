@@ -3,6 +3,7 @@
 Each component is switched on here by one line; `spamline crawl` overrides the
 SPAMLINE_* values from its command-line options.
 """
+import os
 
 BOT_NAME = "spamline"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -61,6 +62,9 @@ SPAMLINE_JOB = "crawl"
 SPAMLINE_HOST_MAP: dict[str, str] = {}  # host name -> IP, e.g. local fixture sites
 SPAMLINE_ALLOW_PRIVATE = False  # fetch private/loopback/link-local addresses only when told to
 SPAMLINE_PROGRESS = True
+# Worker processes that decode pages and read numbers and features (pipelines.extract), so the
+# reactor thread keeps crawling on its own core; 0 reads pages inline in the reactor thread.
+SPAMLINE_WORKERS = max(0, (os.cpu_count() or 1) - 1)
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

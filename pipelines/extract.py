@@ -5,24 +5,28 @@ function `read_page`. It runs in a pool of SPAMLINE_WORKERS worker processes (de
 per core but the reactor's; 0 runs it inline), so the reactor thread keeps crawling while
 another core reads pages. What depends on the pages seen so far (template ids, the spam
 score that counts them) stays in this process: FeaturesPipeline applies the page features
-that `read_page` returns, in item order, exactly as it would inline.
+that `read_page` returns with the same TemplateIndex as inline, so pages taken in the same
+order get the same results (one worker keeps item order; more may finish out of order).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
+import signal
+import threading
+import time
+from collections.abc import Awaitable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy import signals
 from scrapy.utils.conf import build_component_list
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 
-from pipelines.features import registered_brands
+from spamline.brands.registry import registered_brands
 from spamline.brands.features import PageFeatures, html_of, page_features
 from spamline.brands.registry import BrandIndex
 from spamline.model import Brand, Capture, PhoneHit
@@ -112,7 +116,8 @@ class ExtractionPipeline:
     def _start_pool(self) -> None:
         # fork: the workers inherit the imported extraction and brand code instead of
         # re-importing it (seconds per worker); forked early, while the crawler is idle.
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_worker_init, initargs=(os.getpid(),))
         self.pool.submit(int).result()  # start the workers now, not on the first page
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -138,8 +143,8 @@ class ExtractionPipeline:
         assert self.pool is not None
         pool = self.pool
         try:
-            return await maybe_deferred_to_future(_deferred(pool.submit(read_page, *args)))
-        except Exception as exc:  # a crashed or broken worker must not lose the page
+            return await _awaitable(pool.submit(read_page, *args))
+        except Exception as exc:  # noqa: BLE001 - a crashed or broken worker must not lose the page
             log.warning("worker failed on %s (%s: %s); reading it in the crawler process",
                         url, type(exc).__name__, exc)
             self.stats.inc_value("spamline/worker_failures")
@@ -149,19 +154,39 @@ class ExtractionPipeline:
             return None
 
 
-def _deferred(future: Future) -> Deferred:
-    """A Deferred fired in the reactor thread when `future` (from another thread) is done."""
-    d: Deferred = Deferred()
+def _worker_init(parent: int) -> None:
+    """In a new worker: drop the crawler's inherited signal handlers (Ctrl-C is the crawler's
+    to handle; SIGTERM ends the worker) and exit when the crawler is gone (after kill -9)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-    def fire(f: Future) -> None:
-        exc = f.exception()
-        if exc is None:
-            d.callback(f.result())
-        else:
-            d.errback(exc)
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
 
-    future.add_done_callback(lambda f: reactor.callFromThread(fire, f))
-    return d
+    threading.Thread(target=watch, name="exit-with-crawler", daemon=True).start()
+
+
+def _awaitable(future: Future) -> Awaitable[Any]:
+    """`future` (completed in another thread) as something the item's coroutine can await:
+    an asyncio future under the asyncio reactor (or any running loop), else a Deferred."""
+    try:
+        return asyncio.wrap_future(future, loop=asyncio.get_running_loop())
+    except RuntimeError:  # no asyncio loop: a plain Twisted reactor runs this coroutine
+        from twisted.internet import reactor  # the one Scrapy installed
+
+        d: Deferred = Deferred()
+
+        def fire(f: Future) -> None:
+            exc = f.exception()
+            if exc is None:
+                d.callback(f.result())
+            else:
+                d.errback(exc)
+
+        future.add_done_callback(lambda f: reactor.callFromThread(fire, f))
+        return d
 
 
 def _features_enabled(settings: Any) -> bool:

@@ -4,11 +4,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from spamline.brands.features import PageAnalyzer
-from spamline.datadir import DataDir, DataDirError
-from spamline.model import Brand, Capture
-from spamline.store import open_store
-from spamline.store.base import StoreUnavailable
+from spamline.brands.features import PageAnalyzer, PageFeatures, html_of
+from spamline.brands.registry import registered_brands
+from spamline.model import Capture
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +16,8 @@ class FeaturesPipeline:
 
     Registered brands (names, aliases, official numbers) are read from the store
     once when the spider opens; without a store, brands are read from the pages alone.
+    When ExtractionPipeline already read the page features (in a worker process), they
+    come as `features["page"]` and only the template and score are worked out here.
     """
 
     def __init__(self, stats: Any, data_dir: str | None, store_url: str | None):
@@ -32,34 +32,18 @@ class FeaturesPipeline:
         return cls(crawler.stats, s.get("SPAMLINE_DATA_DIR"), s.get("SPAMLINE_STORE"))
 
     def open_spider(self, spider: Any = None) -> None:
-        self.analyzer = PageAnalyzer(self._registered_brands())
-
-    def _registered_brands(self) -> list[Brand]:
-        if not self.data_dir:
-            return []
-        try:
-            with open_store(self.store_url, DataDir.open(self.data_dir)) as store:
-                return store.brands()
-        except (StoreUnavailable, DataDirError, OSError) as exc:
-            log.warning("brand registry not loaded (%s); brands are read from pages only", exc)
-            return []
+        self.analyzer = PageAnalyzer(registered_brands(self.data_dir, self.store_url))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Capture) or not (item.title or item.text):
+        if not isinstance(item, Capture):
             return item
-        self.analyzer.analyze(item, html=_html_of(item))
+        page = item.features.pop("page", None)
+        if isinstance(page, PageFeatures):
+            self.analyzer.apply(item, page)
+        elif item.title or item.text:
+            self.analyzer.analyze(item, html=html_of(item.body, item.content_type, item.encoding))
+        else:
+            return item
         if item.brands:
             self.stats.inc_value("spamline/pages_with_brand")
         return item
-
-
-def _html_of(capture: Capture) -> str | bytes | None:
-    """The page body as text when its encoding is known (for headings), else the bytes."""
-    if not capture.body or "html" not in (capture.content_type or "text/html").lower():
-        return None
-    if capture.encoding:
-        try:
-            return capture.body.decode(capture.encoding, errors="replace")
-        except LookupError:
-            pass
-    return capture.body

@@ -1,11 +1,17 @@
 """Registered brands: find their names and aliases in text, know their official numbers."""
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spamline.datadir import DataDir, DataDirError
 from spamline.model import Brand
+from spamline.store import open_store
+from spamline.store.base import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -70,3 +76,15 @@ class BrandIndex:
             return []
         return [AliasHit(self._by_key[name_key(m.group())], m.group(), m.start())
                 for m in self._pattern.finditer(text)]
+
+
+def registered_brands(data_dir: str | None, store_url: str | None) -> list[Brand]:
+    """The brands registered in the store ([] without a data dir or when the store is down)."""
+    if not data_dir:
+        return []
+    try:
+        with open_store(store_url, DataDir.open(data_dir)) as store:
+            return store.brands()
+    except (StoreUnavailable, DataDirError, OSError) as exc:
+        log.warning("brand registry not loaded (%s); brands are read from pages only", exc)
+        return []

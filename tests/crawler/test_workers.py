@@ -1,0 +1,101 @@
+"""Pages read in worker processes (SPAMLINE_WORKERS) give exactly the inline results."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scrapy.utils.test import get_crawler
+
+from pipelines.extract import ExtractionPipeline
+from pipelines.features import FeaturesPipeline
+from spamline.model import Capture
+from spamline.samplenet.pages import render_page
+from spamline.samplenet.site import SampleNetwork
+
+PIPELINES = {"pipelines.extract.ExtractionPipeline": 100, "pipelines.features.FeaturesPipeline": 200}
+
+
+def sample_pages() -> list[Capture]:
+    net = SampleNetwork(seed=3, pages_per_site=4)
+    pages = [render_page(net, host, path, 8123) for host in net.hosts for path in net.paths(host)]
+    return [Capture(url=p.url, status=200, captured_at="2026-11-28T00:00:00Z",
+                    content_type=p.content_type, body=p.body) for p in pages if p]
+
+
+def open_pipelines(workers: int) -> tuple[ExtractionPipeline, FeaturesPipeline, object]:
+    crawler = get_crawler(settings_dict={"SPAMLINE_WORKERS": workers, "SPAMLINE_DATA_DIR": None,
+                                         "ITEM_PIPELINES": PIPELINES})
+    extract, features = ExtractionPipeline.from_crawler(crawler), FeaturesPipeline.from_crawler(crawler)
+    extract.spider_opened()
+    features.open_spider()
+    return extract, features, crawler.stats
+
+
+async def crawl(extract: ExtractionPipeline, features: FeaturesPipeline,
+                items: list[Capture]) -> list[Capture]:
+    return [features.process_item(await extract.process_item(item)) for item in items]
+
+
+def fields(c: Capture) -> tuple:
+    return c.encoding, c.title, c.text, c.hits, c.brands, c.features
+
+
+def test_workers_give_the_inline_results() -> None:
+    results = {}
+    for workers in (0, 1):
+        extract, features, stats = open_pipelines(workers)
+        assert (extract.pool is not None) == bool(workers)
+        try:
+            results[workers] = [fields(c) for c in asyncio.run(crawl(extract, features, sample_pages()))]
+        finally:
+            extract.spider_closed()
+        assert extract.pool is None
+        assert stats.get_value("spamline/worker_failures") is None
+    assert len(results[0]) > 20 and all(r[3] and r[5]["template"] for r in results[0])
+    assert results[1] == results[0]
+
+
+def test_a_killed_worker_loses_no_page() -> None:
+    extract, features, stats = open_pipelines(1)
+    pages = sample_pages()
+    try:
+        first = asyncio.run(crawl(extract, features, pages[:2]))
+        for pid in list(extract.pool._processes):  # the OOM killer, say
+            os.kill(pid, signal.SIGKILL)
+        rest = asyncio.run(crawl(extract, features, pages[2:6]))
+    finally:
+        extract.spider_closed()
+    assert stats.get_value("spamline/worker_failures") >= 1
+    assert all(c.hits and c.features["template"] for c in first + rest)
+    inline, inline_features, _ = open_pipelines(0)
+    expected = asyncio.run(crawl(inline, inline_features, sample_pages()[:6]))
+    assert [fields(c) for c in first + rest] == [fields(c) for c in expected]
+
+
+def test_workers_exit_when_the_crawler_is_killed() -> None:
+    script = ("from tests.crawler.test_workers import open_pipelines\n"
+              "extract, _, _ = open_pipelines(1)\n"
+              "print(*extract.pool._processes, flush=True)\n"
+              "import time; time.sleep(60)\n")
+    crawler = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parents[2])
+    workers = [int(pid) for pid in crawler.stdout.readline().split()]
+    crawler.kill()  # kill -9: no spider_closed, no pool shutdown
+    crawler.wait()
+    crawler.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(map(running, workers))
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
