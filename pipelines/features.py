@@ -1,14 +1,11 @@
 """Item pipeline: the brand a page claims, its template and its spam score."""
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from spamline.brands.features import PageAnalyzer, PageFeatures, html_of
 from spamline.brands.registry import registered_brands
 from spamline.model import Capture
-
-log = logging.getLogger(__name__)
 
 
 class FeaturesPipeline:
