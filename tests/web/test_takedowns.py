@@ -34,4 +34,6 @@ def test_report_shows_gone_and_back_pages(tmp_path) -> None:
     assert set(states) == {r["url"] for r in report["results"]}, "one status per reported page"
     assert not any("globex" in url for url in states), "a brand owner sees only their pages"
     assert page.status_code == 200 and "Takedown status" in page.text
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title, "the status table stays out of the page title"
     assert "gone (http 410)" in page.text and "back" in page.text
