@@ -70,6 +70,10 @@ MIGRATIONS: list[str] = [
     INSERT INTO capture_brands
         SELECT DISTINCT lower(j.value), c.id FROM captures c, json_each(c.brands) j;
     """,
+    # 4: a number's profile (pages per brand and domain) read from the index alone
+    """
+    CREATE INDEX sightings_profile ON sightings(e164, page, domain, brands);
+    """,
 ]
 
 VERSION = len(MIGRATIONS)

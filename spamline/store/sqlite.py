@@ -300,19 +300,17 @@ class SQLiteStore(Store):
             [e164]).fetchone()
         if row is None:
             return None
-        brands: dict[str, set[int]] = defaultdict(set)
-        domains: dict[str, set[int]] = defaultdict(set)
-        pages, count = set(), 0
-        for page, domain, claimed in self.conn.execute(
-                "SELECT page, domain, brands FROM sightings WHERE e164 = ?", [e164]):
-            count += 1
-            pages.add(page)
-            domains[domain].add(page)
-            for brand in json.loads(claimed):
-                brands[brand].add(page)
+        count, pages = self.conn.execute(
+            "SELECT count(*), count(DISTINCT page) FROM sightings WHERE e164 = ?", [e164]).fetchone()
+        domains = dict(self.conn.execute(
+            "SELECT domain, count(DISTINCT page) AS n FROM sightings WHERE e164 = ? "
+            "GROUP BY domain ORDER BY n DESC, domain", [e164]).fetchall())
+        brands = dict(self.conn.execute(
+            "SELECT j.value, count(DISTINCT s.page) AS n FROM sightings s, json_each(s.brands) j "
+            "WHERE s.e164 = ? GROUP BY j.value ORDER BY n DESC, j.value", [e164]).fetchall())
         return NumberProfile(
             e164=e164, number_type=row[0], first_seen=row[1], last_seen=row[2], sightings=count,
-            pages=len(pages), brands=_ranked(brands), domains=_ranked(domains), network_id=row[3],
+            pages=pages, brands=brands, domains=domains, network_id=row[3],
         )
 
     def captures(self, *, number: str | None = None, brand: str | None = None,
@@ -442,11 +440,6 @@ def _widen(spans: dict[str, list[str]], key: str, when: str, kind: str | None = 
         spans[key] = [when, when] if kind is None else [when, when, kind]
     else:
         span[0], span[1] = min(span[0], when), max(span[1], when)
-
-
-def _ranked(groups: dict[str, set[int]]) -> dict[str, int]:
-    """Page counts per key, most pages first."""
-    return dict(sorted(((k, len(v)) for k, v in groups.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _text_match(query: str) -> tuple[str, list[str]]:

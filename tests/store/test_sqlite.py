@@ -70,7 +70,9 @@ def test_version_1_file_is_upgraded_in_place(tmp_path) -> None:
     path = tmp_path / "spamline.db"
     make_v1(path)
     with SQLiteStore(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 4
+        indexes = {r[1] for r in store.conn.execute("PRAGMA index_list(sightings)")}
+        assert "sightings_profile" in indexes  # v4: number profiles from the index alone
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(captures)")}
         assert "text" not in columns  # moved into the full-text index
         assert store.counts() == {"pages": 1, "captures": 1, "sightings": 1, "numbers": 1,
@@ -80,6 +82,8 @@ def test_version_1_file_is_upgraded_in_place(tmp_path) -> None:
         assert [s.e164 for s in store.search("京东")] == [FAKE]
         assert [s.e164 for s in store.brand_report("jd")] == [FAKE]
         assert [c.url for c in store.captures(brand="JD")] == ["http://old.test/kefu"]
+        profile = store.number_profile(FAKE)
+        assert profile.brands == {"京东": 1} and profile.domains == {"old.test": 1}
         [old] = store.captures(number=FAKE)
         assert old.text == "京东售后退款热线 400-666-7777" and old.warc.file == "old.warc.gz"
         store.add_captures(sample_crawl())  # and the upgraded file takes new data
