@@ -12,7 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.spiders.spam import SpamSpider, _as_list
+from crawler.spiders.spam import SpamSpider, as_list
 from spamline.phones import extract_document
 
 
@@ -32,9 +32,9 @@ class JobSpider(SpamSpider):
     def __init__(self, start_urls: list[str] | str = (), allowed_domains: list[str] | str = (),
                  sitemaps: list[str] | str = (), robots_sitemaps: bool | str = False,
                  pivot: bool | str = False, *args: Any, **kwargs: Any):
-        self.sitemaps = _as_list(sitemaps)
+        self.sitemaps = as_list(sitemaps)
         hosts = {urlsplit(u).hostname for u in self.sitemaps} - {None}
-        super().__init__(start_urls, sorted(set(_as_list(allowed_domains)) | hosts), *args, **kwargs)
+        super().__init__(start_urls, sorted(set(as_list(allowed_domains)) | hosts), *args, **kwargs)
         self.robots_sitemaps = _as_flag(robots_sitemaps)
         self.pivot = _as_flag(pivot)
         self.any_links = LinkExtractor(unique=True)

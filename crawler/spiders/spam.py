@@ -36,8 +36,8 @@ class SpamSpider(scrapy.Spider):
     def __init__(self, start_urls: list[str] | str = (), allowed_domains: list[str] | str = (),
                  *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.start_urls = _as_list(start_urls)
-        hosts = {urlsplit(u).hostname for u in self.start_urls} | set(_as_list(allowed_domains))
+        self.start_urls = as_list(start_urls)
+        hosts = {urlsplit(u).hostname for u in self.start_urls} | set(as_list(allowed_domains))
         self.allowed_domains = sorted(h for h in hosts if h)
         self.links = LinkExtractor(unique=True)  # scope is enforced by OffsiteMiddleware
         self.host_requests: Counter[str] = Counter()  # host -> links followed, less duplicates
@@ -138,7 +138,7 @@ def split_credentials(url: str) -> tuple[str, dict[str, str]]:
             {"Authorization": "Basic " + base64.b64encode(token.encode()).decode()})
 
 
-def _as_list(value: list[str] | str | tuple) -> list[str]:
+def as_list(value: list[str] | str | tuple) -> list[str]:
     """Spider arguments arrive as lists from code and as comma-separated text from scrapy/scrapyd."""
     if isinstance(value, str):
         return [v for v in value.split(",") if v]

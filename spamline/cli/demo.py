@@ -17,15 +17,14 @@ from spamline.store import open_store
 def register_official_brands(truth: GroundTruth, data_dir: DataDir) -> list[Brand]:
     """Register the sample network's legitimate brands with their real numbers."""
     summary = truth.summary()
-    aliases = summary["brands"]
+    aliases = {name: info.get("alias") for name, info in summary["brands"].items()}
     brands = [
-        Brand(name=info["brand"], aliases=[aliases.get(info["brand"], {}).get("alias") or ""],
+        Brand(name=info["brand"], aliases=[a for a in [aliases.get(info["brand"])] if a],
               official=list(info["official"]))
         for info in summary["legit"].values()
     ]
     with open_store(None, data_dir) as store:
         for brand in brands:
-            brand.aliases = [a for a in brand.aliases if a]
             store.add_brand(brand)
     return brands
 

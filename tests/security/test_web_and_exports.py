@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from spamline.model import Capture, WarcLocation
 from spamline.store import open_store
-from tests.web.conftest import FAKE_ACME, FAKE_GLOBEX, Site, build_site
+from tests.web.conftest import FAKE_ACME, FAKE_GLOBEX, Site, bearer, build_site
 
 SECRET = b"TOP-SECRET-OUTSIDE-THE-ARCHIVE"
 
@@ -31,10 +31,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def client(site: Site):
     with TestClient(site.app()) as c:
         yield c
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def api_get_paths(client: TestClient) -> list[str]:
