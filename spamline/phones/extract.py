@@ -48,7 +48,6 @@ MEMO_SIZE = 20_000  # about 10 MB at most
 _SIMPLE_RUN = re.compile(r"[ \-./()+]*(?:[0-9][ \-./()+]*){7,}")  # no look-alike letter, no zero-width
 _VANITY_CORE = re.compile(r"8(?=[0O]{2}|33|44|55|66|77|88)")  # every _VANITY match holds one
 _VANITY_HINT = re.compile(r"8(?:[0O]{2}|33|44|55|66|77|88)\)?[ .\-]?[A-Z0-9 .\-]{0,6}[A-Z]")
-_WS = re.compile(r"\s+")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 
 
@@ -329,6 +328,5 @@ def _vanity_matches(folded: str) -> Iterator[re.Match[str]]:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    """The number with up to CONTEXT_CHARS on each side, whitespace collapsed (a number never
-    starts or ends with whitespace, so one pass over the window does it)."""
-    return _WS.sub(" ", text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS]).strip()
+    """The number with up to CONTEXT_CHARS on each side, whitespace collapsed and trimmed."""
+    return " ".join(text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS].split())

@@ -82,8 +82,9 @@ def fold(text: str) -> str:
     pos = 0
     for m in ZONE.finditer(text):
         zone = m.group()
-        if zone.isascii() and "\t" not in zone and (not m.start() or text[m.start() - 1].isascii()):
-            continue  # nothing to fold here
+        before = text[m.start() - 1] if m.start() else ""
+        if zone.isascii() and "\t" not in zone and (before.isascii() or before not in _LEADING):
+            continue  # nothing to fold here, nor right before it
         start = m.start()
         while start > pos and m.start() - start < 3 and text[start - 1] in _LEADING:
             start -= 1

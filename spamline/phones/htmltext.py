@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 
 from spamline.phones.textmap import TextMap
 
@@ -49,21 +52,22 @@ _QUIET_ATTR = (r"(?:class|id|src|rel|target|lang|name|type|style|width|height|al
                r"bgcolor|color|size|face|loading|srcset|sizes|media|itemprop|itemtype|tabindex)")
 _QUIET_VALUE = r"""\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
 _NO_DIGIT = "\\d零〇一二三四五六七八九幺\\\\&"  # inside a character class: what _HAS_DIGIT looks for
+# (each case-insensitive name test after "<" is guarded by a case-sensitive test of its first
+# letter: a tag name must start with an ASCII letter anyway, so the guard changes nothing but
+# the speed; "href" is tried before the quiet names, which can never match where it does)
 _PLAIN_TAG = (
-    r"<(?i:(?!(?:script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b)"
-    r"(?!(?:span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*:))/?[a-zA-Z][\w:-]*+"
+    r"<(?!(?=[iInNsStTxX])(?i:(?:script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b))"
+    r"(?!(?=[sSiIeEbBfFuU])(?i:(?:span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*:))/?[a-zA-Z][\w:-]*+"
     r"(?i:(?:\s++(?:"
-    rf"{_QUIET_ATTR}(?=[\s=/>])(?:{_QUIET_VALUE})?"
-    r"|href(?=[\s=/>])(?:\s*=\s*(?!\s*+[\"']?\s*+(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):)"
+    r"href(?=[\s=/>])(?:\s*=\s*(?!\s*+[\"']?\s*+(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):)"
     r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?"""
+    rf"|{_QUIET_ATTR}(?=[\s=/>])(?:{_QUIET_VALUE})?"
     rf"""|[^\s"'<>/=]++(?:\s*=\s*(?:"[^"<>{_NO_DIGIT}]*"|'[^'<>{_NO_DIGIT}]*'|[^\s"'<>=`{_NO_DIGIT}]+))?"""
     r"))*+)\s*/?>")
 _PLAIN = re.compile(r"(?:[^<&]++|" + _PLAIN_TAG + ")++")  # case-sensitive outside tags: a faster scan
-PLAIN_CHUNK = 1024  # plain text is read in chunks of this size: only those holding a number are mapped
-_ANY_TAG = re.compile(r"</?([a-zA-Z][\w:-]*)[^>]*>")
+PLAIN_CHUNK = 4096  # plain text is read in chunks of this size: only those holding a number are mapped
 _TAG_SPLIT = re.compile(r"(</?([a-zA-Z][\w:-]*)[^>]*>)")
-_INLINE_TAG = re.compile(r"</?(?:" + "|".join(sorted(INLINE)) + r")(?![\w:-])[^>]*>")
-_ODD_TAG = re.compile(r"</?[a-z0-9:_-]*[^a-z0-9:_\-\s/>]")  # a tag name with a capital or non-ASCII
+_TAG_MARK = dict.fromkeys(INLINE, "")  # the text a tag stands for, by lower-cased name; "\n" if absent
 
 
 @dataclass
@@ -113,47 +117,40 @@ def html_text(source: str) -> HtmlText:
 
 
 def _add_plain(tm: TextMap, source: str, start: int, end: int) -> None:
-    """Append a plain stretch (see _PLAIN) in bulk: block tags become line breaks, inline ones nothing."""
-    text = _spaced(source[start:end])
-    if _ODD_TAG.search(text):
-        text = _ANY_TAG.sub(lambda m: "" if m.group(1).lower() in INLINE else "\n", text)
-    else:
-        text = _ANY_TAG.sub("\n", _INLINE_TAG.sub("", text))
-    tm.add_lazy(text, start, end, lambda: _plain_map(source, start, end))
+    """Append a plain stretch (see _PLAIN) in bulk: block tags become line breaks, inline ones nothing.
+
+    Every "<" in a plain stretch opens a whole tag with no "<" or ">" inside, so one split finds
+    them all; the pieces are kept for the exact map, built only if a number is found here."""
+    pieces = _TAG_SPLIT.split(_spaced(source[start:end]))  # text, tag, tag name, text, ..., text
+    texts, tags = pieces[0::3], pieces[1::3]
+    marks = list(map(_TAG_MARK.get, map(str.lower, pieces[2::3]), repeat("\n")))  # "" or "\n" per tag
+    pieces[1::3] = marks
+    del pieces[2::3]
+    tm.add_lazy("".join(pieces), start, end, lambda: _PlainSpans(texts, tags, marks, start))
 
 
-def _plain_map(source: str, start: int, end: int) -> TextMap:
-    """The exact map of a plain stretch, piece by piece as the token loop would build it
-    (literal text, and a replaced "\n" for each block tag; built directly, it is on the hot path)."""
-    parts: list[str] = []
-    tstart: list[int] = []
-    sstart: list[int] = []
-    send: list[int] = []
-    literal: list[bool] = []
-    pieces = _TAG_SPLIT.split(source[start:end])  # text, tag, tag name, text, tag, tag name, ..., text
-    pos = start
-    length = 0
-    for k in range(0, len(pieces), 3):
-        text = pieces[k]
-        if text:
-            parts.append(_spaced(text))
-            tstart.append(length)
-            sstart.append(pos)
-            send.append(pos + len(text))
-            literal.append(True)
-            pos += len(text)
-            length += len(text)
-        if k + 1 < len(pieces):
-            tag = pieces[k + 1]
-            if pieces[k + 2].lower() not in INLINE:
-                parts.append("\n")
-                tstart.append(length)
-                sstart.append(pos)
-                send.append(pos + len(tag))
-                literal.append(False)
-                length += 1
-            pos += len(tag)
-    return TextMap(_parts=parts, _tstart=tstart, _sstart=sstart, _send=send, _literal=literal, _length=length)
+class _PlainSpans:
+    """The exact map of a plain stretch's text (see _add_plain): each stretch of text between
+    tags stands at its source offset character for character, each block tag's "\n" stands
+    for the whole tag, inline tags give nothing. Built with a few C-level passes: it is on the
+    hot path of dense pages."""
+
+    def __init__(self, texts: list[str], tags: list[str], marks: list[str], start: int) -> None:
+        self._texts = list(map(len, texts))
+        self._tags = list(map(len, tags))
+        self._tstart = list(accumulate(map(add, self._texts, map(len, marks)), initial=0))  # of each text
+        self._sstart = list(accumulate(map(add, self._texts, self._tags), initial=start))
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        return self._source(start, False), self._source(end - 1, True)
+
+    def _source(self, pos: int, after: bool) -> int:
+        """The source offset where the character at `pos` starts (or ends, if `after`)."""
+        k = bisect_right(self._tstart, pos) - 1
+        inside = pos - self._tstart[k]
+        if inside < self._texts[k]:
+            return self._sstart[k] + inside + after
+        return self._sstart[k] + self._texts[k] + (self._tags[k] if after else 0)  # a block tag's "\n"
 
 
 def _raw_element(doc: HtmlText, source: str, m: re.Match[str]) -> None:
@@ -184,8 +181,8 @@ def _attributes(doc: HtmlText, source: str, tag: str, start: int, end: int) -> N
         return  # no digit, numeral or escape: nothing here can hold a number
     for a in _ATTR.finditer(source, start, end):
         name = a.group(1).lower()
-        group = next((g for g in (2, 3, 4) if a.group(g) is not None), None)
-        if group is None:
+        group = a.lastindex  # 2, 3 or 4: the value ("...", '...' or bare); 1: a name alone
+        if group == 1:
             continue
         vs, ve = a.span(group)
         if name == "href":

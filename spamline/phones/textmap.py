@@ -4,6 +4,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Spans(Protocol):
+    """Anything that maps offsets of its text to source spans (a TextMap, a lazy stretch's map)."""
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]: ...
 
 
 @dataclass
@@ -21,7 +28,8 @@ class TextMap:
     _sstart: list[int] = field(default_factory=list)
     _send: list[int] = field(default_factory=list)
     _literal: list[bool] = field(default_factory=list)
-    _lazy: dict[int, Callable[[], TextMap] | TextMap] = field(default_factory=dict)
+    _lazy: dict[int, Callable[[], Spans]] = field(default_factory=dict)
+    _built: dict[int, Spans] = field(default_factory=dict)
     _length: int = 0
     _text: str | None = None
     _kind_from: list[int] = field(default_factory=list)
@@ -49,9 +57,9 @@ class TextMap:
         if text:
             self._add(text, source_start, source_end, False)
 
-    def add_lazy(self, text: str, source_start: int, source_end: int, expand: Callable[[], TextMap]) -> None:
+    def add_lazy(self, text: str, source_start: int, source_end: int, expand: Callable[[], Spans]) -> None:
         """Append `text` built from source[source_start:source_end]; `expand()` gives its exact map
-        (in source offsets), and is called only if a number is found in this stretch."""
+        (offsets into `text` -> source offsets), and is called only if a number is found in this stretch."""
         if text:
             self._lazy[len(self._parts)] = expand
             self._add(text, source_start, source_end, False)
@@ -75,6 +83,8 @@ class TextMap:
         """The source span covering text[start:end] (end > start)."""
         i = bisect_right(self._tstart, start) - 1
         j = bisect_right(self._tstart, end - 1) - 1
+        if i == j and i in self._lazy:  # the common case: one lookup in one stretch
+            return self._expanded(i).source_span(start - self._tstart[i], end - self._tstart[i])
         if i in self._lazy:
             s = self._expanded(i).source_span(start - self._tstart[i], start - self._tstart[i] + 1)[0]
         else:
@@ -85,11 +95,11 @@ class TextMap:
             e = self._sstart[j] + (end - self._tstart[j]) if self._literal[j] else self._send[j]
         return s, e
 
-    def _expanded(self, i: int) -> TextMap:
-        piece = self._lazy[i]
-        if not isinstance(piece, TextMap):
-            piece = self._lazy[i] = piece()
-        return piece
+    def _expanded(self, i: int) -> Spans:
+        built = self._built.get(i)
+        if built is None:
+            built = self._built[i] = self._lazy[i]()
+        return built
 
     @classmethod
     def identity(cls, text: str, kind: str = "text") -> TextMap:
