@@ -92,7 +92,7 @@ def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
 def detect_brands(title: str, text: str, headings: Sequence[str] = (),
                   index: BrandIndex | None = None) -> list[BrandClaim]:
     """Brands the page claims to serve, best first (empty when it names none)."""
-    index = index or BrandIndex()
+    index = BrandIndex() if index is None else index
     scores: dict[tuple[str, bool], float] = defaultdict(float)
     products: dict[tuple[str, bool], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, bool], tuple[float, str]] = {}
@@ -113,17 +113,22 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
 
     product_counts: Counter[str] = Counter()
     for where, weight, segment in _segments(title, headings, text):
-        for product in _products_in(segment):
+        found, phrases = _reading(segment)
+        for product in found:
             product_counts[product] += weight
         hits = index.find(segment)
+        if not hits:
+            for name, product in phrases:
+                credit(name, product, weight, where, segment)
+            continue
         named = set()
-        for name, product in _phrase_brands(segment):
+        for name, product in phrases:
             # "金盾" read from "金盾保险柜售后" is the registered "金盾保险柜" found there too
             overlap = [h.brand for h in hits if name_key(name) in name_key(h.alias)]
             name = overlap[0] if overlap else name
             credit(name, product, weight, where, segment)
             named.add(index.canonical(name) or name)
-        if where != "text" or _ANCHOR_CJK.search(segment) or _ANCHOR_LATIN.search(segment):
+        if where != "text" or _anchored(segment):
             for brand in dict.fromkeys(hit.brand for hit in hits):
                 if brand not in named:
                     credit(brand, _product_in(segment), weight, where, segment)
@@ -162,10 +167,27 @@ def _segments(title: str, headings: Iterable[str], text: str) -> Iterable[tuple[
 def _pieces(block: str) -> list[str]:
     """A block cut at punctuation, with spaces next to CJK characters removed."""
     block = _BRACKETS.sub("", block or "")
-    return [p for p in (_CJK_SPACE.sub("", s).strip() for s in _SEPARATORS.split(block)) if p]
+    return [p for p in map(_clean, _SEPARATORS.split(block)) if p]
 
 
 @lru_cache(maxsize=1 << 16)  # pages of one template repeat most of their phrases
+def _clean(piece: str) -> str:
+    """A piece with spaces next to CJK characters removed, stripped."""
+    return _CJK_SPACE.sub("", piece).strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _anchored(piece: str) -> bool:
+    """Whether the piece has a product or service word (so brands named in it count)."""
+    return bool(_ANCHOR_CJK.search(piece) or _ANCHOR_LATIN.search(piece))
+
+
+@lru_cache(maxsize=1 << 16)  # pages of one template repeat most of their phrases
+def _reading(piece: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The products named in one piece of text, and the (brand, product) its phrases claim."""
+    return _products_in(piece), _phrase_brands(piece)
+
+
 def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
     """(brand, product) pairs read from service phrases in one piece of text."""
     found: list[tuple[str, str]] = []

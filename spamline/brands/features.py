@@ -14,10 +14,10 @@ from spamline.brands.fingerprint import (
     MARKUP_SHINGLE,
     TemplateIndex,
     band_keys,
-    boilerplate_tokens,
+    filler_hashvalues,
     from_hashvalues,
+    hashvalues,
     markup_tokens,
-    minhash,
 )
 from spamline.brands.padding import region_density, region_lists
 from spamline.brands.registry import BrandIndex
@@ -49,13 +49,14 @@ def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes
     top = claims[0] if claims else None
 
     variable = [c.brand for c in claims] + [c.product for c in claims]
-    variable += [h.raw for h in hits] + region_lists(text)
+    regions = region_lists(text)
+    variable += [h.raw for h in hits] + regions
     for claim in claims:
         if claim.registered:
             variable += index.brands[claim.brand].aliases
-    filler = minhash(boilerplate_tokens(" ".join([title, *headings, text]), variable))
+    filler = filler_hashvalues(" ".join([title, *headings, text]), variable)
     markup = markup_tokens(root)
-    template = minhash(markup, MARKUP_SHINGLE) if len(markup) > 3 else filler
+    template = hashvalues(markup, MARKUP_SHINGLE) if len(markup) > 3 else filler
 
     brand = top.brand if top else ""
     registered = index.brands.get(brand)
@@ -67,8 +68,8 @@ def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes
         brand_evidence=top.evidence if top else "",
         registered=bool(top and top.registered),
         brand_mentions=sum(text.count(n) for n in spellings) if brand else 0,
-        region_density=region_density(text),
-        template_hashvalues=template.hashvalues.tobytes(),
+        region_density=region_density(text, regions),
+        template_hashvalues=template.tobytes(),
         minhash=band_keys(filler),
     )
 

@@ -15,9 +15,11 @@ import hashlib
 import re
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from lxml import etree
 from lxml.html import HtmlElement
 
 NUM_PERM = 64
@@ -26,7 +28,8 @@ TEXT_SHINGLE = 5  # text tokens per shingle: a CJK character or a Latin word is 
 MARKUP_SHINGLE = 2  # elements per shingle: pairs of neighbours survive a repeated or missing line
 TEMPLATE_THRESHOLD = 0.6  # estimated Jaccard above which a page joins an existing template
 
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)  # permutations made once, not per page
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")  # permutations made once
+_A, _B = _TEMPLATE.permutations
 # CRC-32 of each shingle: stable across processes and runs (template ids and band keys are
 # stored), and ~10x cheaper than datasketch's default SHA-1.
 _SHINGLE_HASH = zlib.crc32
@@ -37,28 +40,85 @@ _DIGITS = re.compile(r"[0-9０-９零一二三四五六七八九]{3,}")
 def boilerplate_tokens(text: str, variable: Iterable[str] = ()) -> list[str]:
     """The page's tokens with numbers and the given variable words (brand, product,
     districts) masked, so only what the template fixes remains."""
+    return list(map(str.casefold, _masked_tokens(text, variable)))
+
+
+def filler_hashvalues(text: str, variable: Iterable[str] = ()) -> np.ndarray:
+    """`hashvalues(boilerplate_tokens(text, variable))`, casefolding the joined tokens at once
+    (casefolding maps each character alone, and no token holds the \\x1f that joins them)."""
+    tokens = _masked_tokens(text, variable)
+    found = _slices("\x1f".join(tokens).casefold().encode("utf-8"), len(tokens), TEXT_SHINGLE)
+    if found is None:  # only if _TOKEN ever matched \x1f (today it cannot: it is white space)
+        found = shingles(boilerplate_tokens(text, variable), TEXT_SHINGLE)
+    return _least(found)
+
+
+def _masked_tokens(text: str, variable: Iterable[str]) -> list[str]:
     masked = text
     for word in sorted({w for w in variable if w}, key=len, reverse=True):
         masked = masked.replace(word, " \x00 ")
     masked = _DIGITS.sub(" # ", masked)
-    return [t.casefold() for t in _TOKEN.findall(masked)]
+    return _TOKEN.findall(masked)
 
 
 def markup_tokens(root: HtmlElement | None) -> list[str]:
     """The parsed page's elements in order as "tag.class.class" (text and attribute values dropped)."""
     if root is None:
         return []
-    return [f"{el.tag}." + ".".join(sorted((el.get("class") or "").split()))
-            for el in root.iter() if isinstance(el.tag, str)]
+    return [_markup_token(el.tag, el.get("class")) for el in root.iter(etree.Element)]
+
+
+@lru_cache(maxsize=1 << 12)  # a site uses a few dozen tag and class combinations
+def _markup_token(tag: str, classes: str | None) -> str:
+    return f"{tag}." + ".".join(sorted((classes or "").split()))
 
 
 def minhash(tokens: list[str], size: int = TEXT_SHINGLE) -> MinHash:
     """MinHash of the shingles of `size` tokens (a single shingle for very short pages)."""
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_SHINGLE_HASH,
-                permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
-    n = max(1, len(tokens) - size + 1)
-    m.update_batch(["\x1f".join(tokens[i:i + size]).encode("utf-8") for i in range(n)])
-    return m
+    return from_hashvalues(hashvalues(tokens, size).tobytes())
+
+
+def hashvalues(tokens: list[str], size: int = TEXT_SHINGLE) -> np.ndarray:
+    """The values `minhash(tokens, size)` holds, computed without building a MinHash."""
+    return _least(shingles(tokens, size))
+
+
+def _least(items: list[bytes]) -> np.ndarray:
+    """What datasketch's MinHash.update_batch computes for scheme affine32: CRC-32 of each
+    shingle, the MurmurHash3 finalizer, then a * h + b mod 2**32 for each permutation,
+    least over the shingles (tests/brands/test_fingerprint.py holds it to datasketch)."""
+    h = np.fromiter(map(_SHINGLE_HASH, items), dtype=np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    permuted = np.multiply.outer(h, _A)
+    permuted += _B
+    return permuted.min(axis=0)
+
+
+def shingles(tokens: list[str], size: int) -> list[bytes]:
+    """The UTF-8 of each run of `size` tokens joined by \\x1f (one shingle when there are fewer)."""
+    found = _slices("\x1f".join(tokens).encode("utf-8"), len(tokens), size)
+    if found is None:  # a token holds \x1f itself: join each shingle
+        n = len(tokens) - size + 1
+        return ["\x1f".join(tokens[i:i + size]).encode("utf-8") for i in range(n)]
+    return found
+
+
+def _slices(data: bytes, count: int, size: int) -> list[bytes] | None:
+    """The shingles of `count` tokens joined by \\x1f in `data`, sliced at the separators rather
+    than joined and encoded one by one (None when there are more \\x1f than separators)."""
+    n = count - size + 1
+    if n <= 1:
+        return [data]
+    cuts = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x1F)
+    if len(cuts) != count - 1:
+        return None
+    starts = [0, *(cuts[:n - 1] + 1).tolist()]
+    ends = [*cuts[size - 1:].tolist(), len(data)]
+    return list(map(data.__getitem__, map(slice, starts, ends)))
 
 
 def from_hashvalues(hashvalues: bytes) -> MinHash:
@@ -68,10 +128,13 @@ def from_hashvalues(hashvalues: bytes) -> MinHash:
                    permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
 
 
-def band_keys(m: MinHash) -> list[str]:
-    """LSH band keys: two pages of one template share at least one with high probability."""
-    hv = m.hashvalues
-    return [f"{b:x}" + hashlib.blake2b(hv[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=5).hexdigest()
+def band_keys(m: MinHash | np.ndarray) -> list[str]:
+    """LSH band keys (of a MinHash or its hash values): two pages of one template share at
+    least one with high probability."""
+    values = m.hashvalues if isinstance(m, MinHash) else m
+    hv = values.tobytes()
+    width = ROWS * values.itemsize
+    return [f"{b:x}" + hashlib.blake2b(hv[b * width:(b + 1) * width], digest_size=5).hexdigest()
             for b in range(BANDS)]
 
 

@@ -24,10 +24,11 @@ def region_lists(text: str) -> list[str]:
            [m.group() for m in _LIST_LATIN.finditer(text)]
 
 
-def region_density(text: str) -> float:
-    """Share (0..1) of the non-space text that is a list of places."""
+def region_density(text: str, lists: list[str] | None = None) -> float:
+    """Share (0..1) of the non-space text that is a list of places (`lists`: its
+    region_lists, when already read)."""
     total = len(_SPACE.sub("", text))
     if not total:
         return 0.0
-    listed = sum(len(_SPACE.sub("", run)) for run in region_lists(text))
+    listed = sum(len(_SPACE.sub("", run)) for run in (region_lists(text) if lists is None else lists))
     return round(min(1.0, listed / total), 3)

@@ -5,6 +5,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spamline.datadir import DataDir, DataDirError
 from spamline.model import Brand
@@ -14,8 +15,10 @@ from spamline.store.base import StoreUnavailable
 log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+FOUND_CACHE = 1 << 16  # texts whose hits are remembered (pages of one template repeat phrases)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """How brand names are compared: case-folded, inner spaces dropped."""
     return re.sub(r"\s+", "", name).casefold()
@@ -45,6 +48,7 @@ class BrandIndex:
             for e164 in brand.official:
                 self._owner[e164] = brand.name
         self._pattern = self._compile()
+        self._found: dict[str, tuple[AliasHit, ...]] = {}
 
     def _compile(self) -> re.Pattern[str] | None:
         parts = []
@@ -70,12 +74,18 @@ class BrandIndex:
         """The brand that registered this number as official, if any."""
         return self._owner.get(e164)
 
-    def find(self, text: str) -> list[AliasHit]:
+    def find(self, text: str) -> tuple[AliasHit, ...]:
         """Every registered name in the text, in order."""
         if not self._pattern or not text:
-            return []
-        return [AliasHit(self._by_key[name_key(m.group())], m.group(), m.start())
-                for m in self._pattern.finditer(text)]
+            return ()
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= FOUND_CACHE:
+                self._found.clear()
+            found = self._found[text] = tuple(
+                AliasHit(self._by_key[name_key(m.group())], m.group(), m.start())
+                for m in self._pattern.finditer(text))
+        return found
 
 
 def registered_brands(data_dir: str | None, store_url: str | None) -> list[Brand]:
