@@ -2,7 +2,10 @@
 
     python bench/warc.py [--quick] [--pages N] [--rounds R]
 
-A server process on 127.0.0.1 serves a linked set of spam-like pages (about
+First the writer alone: CPU time per `WarcWriter.write_exchange` for the same pages
+with the headers Scrapy passes, without Scrapy.
+
+Then the crawl: a server process on 127.0.0.1 serves a linked set of spam-like pages (about
 13 KB of HTML each, every third one gzip-encoded); a fresh Scrapy process
 crawls all of them, once with the middleware and once without, alternating for
 R rounds. Prints pages/s and crawler CPU per page of each run, their medians and
@@ -20,9 +23,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from spamline.evidence.writer import Exchange, WarcWriter  # noqa: E402
 
 CRAWLER = r"""
 import json, sys, time
@@ -112,6 +119,33 @@ def serve(port_queue: multiprocessing.Queue, total: int) -> None:
     server.serve_forever()
 
 
+def writer_cost(total: int) -> tuple[float, float]:
+    """(µs of CPU per write_exchange, WARC bytes per page) for the bench pages, Scrapy's headers."""
+    exchanges = []
+    for n in range(total):
+        body, headers = page(n, total), [("Content-Type", "text/html; charset=utf-8")]
+        if n % 3 == 0:
+            body = gzip.compress(body)
+            headers.append(("Content-Encoding", "gzip"))
+        exchanges.append(Exchange(
+            url=f"http://127.0.0.1:8000/p/{n}", status=200, body=body,
+            response_headers=[("Server", "BaseHTTP/0.6 Python/3.11"),
+                              ("Date", "Sat, 28 Nov 2026 03:00:00 GMT"), *headers],
+            request_headers=[("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
+                             ("Accept-Language", "en"), ("User-Agent", "Scrapy/2.11 (+https://scrapy.org)"),
+                             ("Accept-Encoding", "gzip, deflate, br"),
+                             ("Referer", f"http://127.0.0.1:8000/p/{max(n - 1, 0)}")],
+            ip_address="127.0.0.1"))
+    with tempfile.TemporaryDirectory(prefix="spamline-bench-") as folder:
+        with WarcWriter(folder) as writer:
+            start = time.thread_time()
+            for exchange in exchanges:
+                writer.write_exchange(exchange)
+            cpu = time.thread_time() - start
+        size = sum(p.stat().st_size for p in Path(folder).glob("*.warc.gz"))
+    return cpu * 1e6 / total, size / total
+
+
 def crawl(url: str, with_warc: bool) -> tuple[float, float, float, int, int]:
     """(pages/s, crawler CPU ms/page, capture CPU ms/page, pages, WARC bytes) of one crawl."""
     with tempfile.TemporaryDirectory(prefix="spamline-bench-") as data_dir:
@@ -132,6 +166,12 @@ def main() -> None:
     args = parser.parse_args()
     total = args.pages or (600 if args.quick else 1500)
     rounds = args.rounds or (2 if args.quick else 3)
+
+    writer_runs = [writer_cost(total) for _ in range(3)]
+    for us, size in writer_runs:
+        print(f"writer alone: {us:6.1f} µs CPU per write_exchange ({total} pages, "
+              f"{size:.0f} bytes of WARC per page)")
+    print(f"writer alone (median): {statistics.median(us for us, _ in writer_runs):.1f} µs per exchange")
 
     queue: multiprocessing.Queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(queue, total), daemon=True)

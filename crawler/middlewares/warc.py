@@ -7,7 +7,8 @@ so process_response sees the body before any content decoding. Sets
 
 Settings: SPAMLINE_DATA_DIR (WARCs go to <data dir>/warcs), SPAMLINE_JOB (named in
 each file's warcinfo), SPAMLINE_WARC_MAX_SIZE (rotation size in bytes, default 100 MB),
-SPAMLINE_WARC_PREFIX (file name prefix, default "spamline").
+SPAMLINE_WARC_PREFIX (file name prefix, default "spamline"), SPAMLINE_WARC_COMPRESSLEVEL
+(deflate level of the gzip members, default 6).
 
 Scrapy keeps no raw header block: names come back title-cased, repeated headers
 grouped, the reason phrase dropped, and Twisted removes connection-level headers
@@ -25,7 +26,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from scrapy.statscollectors import StatsCollector
 
 from spamline import __version__
@@ -35,10 +36,14 @@ from spamline.evidence.writer import DEFAULT_MAX_SIZE, Exchange, WarcWriter
 logger = logging.getLogger(__name__)
 
 
-def _pairs(headers) -> list[tuple[str, str]]:
-    """Scrapy Headers -> [(name, value)], one pair per value, bytes read as latin-1."""
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Scrapy Headers -> [(name, value)], one pair per value, bytes read as latin-1.
+
+    Headers is a dict of normalised names to lists of values; it is read as a plain dict
+    because Headers.items() normalises every name again (this runs for every download).
+    """
     return [(name.decode("latin-1"), value.decode("latin-1"))
-            for name, values in headers.items() for value in values]
+            for name, values in dict.items(headers) for value in values]
 
 
 SECRET_REQUEST_HEADERS = {"authorization", "proxy-authorization"}
@@ -98,6 +103,7 @@ class WarcCaptureMiddleware:
             DataDir.open(data_dir).warcs,
             prefix=settings.get("SPAMLINE_WARC_PREFIX") or "spamline",
             max_size=settings.getint("SPAMLINE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+            compresslevel=settings.getint("SPAMLINE_WARC_COMPRESSLEVEL", 6),
             info=info,
         )
         for name, cut in writer.recovered:

@@ -5,6 +5,10 @@ and call `WarcWriter.write_exchange`. Every record is its own gzip member,
 appended with one write and flushed, so a crash can only tear the last record;
 `recover_folder` (run when a writer opens) cuts torn records off.
 
+`write_exchange` runs on the crawler's reactor thread for every download, so the
+records are formatted directly as bytes (the same fields, in the same order, as
+warcio's builder writes) and compressed by one long-lived deflate stream.
+
 While a file is being written it has a `NAME.warc.gz.open` marker and an
 exclusive flock; a clean close sorts the CDXJ sidecar and drops the marker.
 """
@@ -15,18 +19,18 @@ import hashlib
 import io
 import os
 import socket
-import zlib
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
-from warcio.timeutils import datetime_to_iso_date, iso_date_to_timestamp
+from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
+from zlib_ng import zlib_ng
 
 from spamline.evidence import cdxj
 from spamline.evidence.records import RecordNotFound, read_record_headers
@@ -37,6 +41,8 @@ DEFAULT_MAX_SIZE = 100 * 1024 * 1024
 WARC_EXT = ".warc.gz"
 OPEN_EXT = ".open"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+RESPONSE_TYPE = "application/http; msgtype=response"
+REQUEST_TYPE = "application/http; msgtype=request"
 
 
 class HexDigester(Digester):
@@ -59,9 +65,7 @@ class Sha256WARCWriter(WARCWriter):
 
 def payload_digest(data: bytes) -> str:
     """The WARC-Payload-Digest value spamline writes for a payload."""
-    digester = HexDigester()
-    digester.update(data)
-    return str(digester)
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 EMPTY_DIGEST = payload_digest(b"")
@@ -95,14 +99,53 @@ class Written:
     warc_date: str = ""
 
 
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+
+
 def status_line(status: int, reason: str = "") -> str:
     """'200 OK' from a status code, using the standard phrase when none was kept."""
-    if not reason:
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = ""
-    return f"{status} {reason}".rstrip()
+    return f"{status} {reason or _PHRASES.get(status, '')}".rstrip()
+
+
+class GzipMembers:
+    """Compresses each record into a gzip member of its own, with one deflate stream for all.
+
+    zlib-ng does the deflating: the same format as zlib and, at the same level, within
+    2% of its size, with 15-45% less CPU (more on larger pages). A fresh compressor per
+    record would allocate and clear about 256 KB of state each time, so this one is
+    reused: after each record a full flush resets it (no member refers to data of
+    another) and an empty final block ends the member.
+    """
+
+    HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"  # as zlib writes it: no name, mtime 0
+    FINAL_BLOCK = b"\x03\x00"  # an empty fixed-Huffman block with the last-block bit set
+
+    def __init__(self, level: int) -> None:
+        self._deflate = zlib_ng.compressobj(level, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS)
+
+    def member(self, data: bytes) -> bytes:
+        """`data` as one complete gzip member."""
+        return b"".join((self.HEADER, self._deflate.compress(data),
+                         self._deflate.flush(zlib_ng.Z_FULL_FLUSH), self.FINAL_BLOCK,
+                         struct.pack("<II", zlib_ng.crc32(data), len(data) & 0xFFFFFFFF)))
+
+
+def _http_head(start_line: str, headers: list[tuple[str, str]]) -> tuple[bytes, list[tuple[str, str]]]:
+    """An HTTP header block as warcio's StatusAndHeaders.to_ascii_bytes writes it, and the
+    headers as written (non-ASCII values %-encoded by warcio as RFC 8187 says)."""
+    text = start_line + "\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers) + "\r\n"
+    try:
+        return text.encode("ascii"), headers
+    except UnicodeEncodeError:
+        protocol, _, line = start_line.partition(" ")
+        encoded = StatusAndHeaders(line, list(headers), protocol=protocol)
+        return encoded.to_ascii_bytes(), encoded.headers
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str:
+    """The first value of a header (case-insensitive), '' when absent."""
+    name = name.lower()
+    return next((value for key, value in headers if key.lower() == name), "")
 
 
 def recover_folder(folder: Path) -> list[tuple[str, int]]:
@@ -138,6 +181,9 @@ class _Original:
     offset: int
     length: int
     timestamp: str  # 14-digit CDXJ timestamp
+    record_id: str = ""  # with warc_date and digest: known when this writer wrote it
+    warc_date: str = ""
+    digest: str = ""
 
 
 class WarcWriter:
@@ -156,8 +202,7 @@ class WarcWriter:
         self.compresslevel = compresslevel
         self.recovered = recover_folder(self.folder)
         self._originals = self._load_originals()
-        self._buffer = io.BytesIO()
-        self._builder = Sha256WARCWriter(self._buffer, gzip=False, warc_version="1.1")
+        self._gzip = GzipMembers(compresslevel)
         self._serial = 0
         self._fh: io.BufferedWriter | None = None
         self._index: io.TextIOWrapper | None = None
@@ -177,44 +222,39 @@ class WarcWriter:
         date = datetime_to_iso_date((ex.date or datetime.now(timezone.utc)).replace(tzinfo=None),
                                     use_micros=True)
         digest = payload_digest(ex.body)
-        original = self._originals.get((ex.url, cdxj.canonical_digest(digest))) if ex.body else None
-        http = StatusAndHeaders(status_line(ex.status, ex.reason), ex.response_headers,
-                                protocol=ex.protocol)
+        http, http_headers = _http_head(f"{ex.protocol} {status_line(ex.status, ex.reason)}".lstrip(),
+                                        ex.response_headers)
         resp_id, req_id = StatusAndHeadersParser.make_warc_id(), StatusAndHeadersParser.make_warc_id()
-        common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
-        ip = [("WARC-IP-Address", ex.ip_address)] if ex.ip_address else []
-        refers_to, refers_date = None, ""
-        if original is not None:
-            try:
-                refers_to, refers_date = self._original_location(original)
-            except (RecordNotFound, OSError):
-                pass  # the earlier WARC is gone: archive this payload in full
+        common = f"WARC-Date: {date}\r\nWARC-Target-URI: {ex.url}\r\n"
+        ip = f"WARC-IP-Address: {ex.ip_address}\r\n" if ex.ip_address else ""
+        refers_to, refers_date = self._revisit_of(ex.url, digest) if ex.body else (None, "")
         if refers_to is None:
-            resp_bytes = self._record("response", resp_id, common + ip + [
-                ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest)],
-                http.to_ascii_bytes(), ex.body, "application/http; msgtype=response")
+            resp_bytes = self._record("response", resp_id, f"{common}{ip}WARC-Concurrent-To: {req_id}"
+                                      f"\r\nWARC-Payload-Digest: {digest}\r\n",
+                                      http, ex.body, RESPONSE_TYPE)
         else:
-            resp_bytes = self._record("revisit", resp_id, common + ip + [
-                ("WARC-Concurrent-To", req_id), ("WARC-Payload-Digest", digest),
-                ("WARC-Profile", REVISIT_PROFILE), ("WARC-Refers-To", refers_to.record_id),
-                ("WARC-Refers-To-Target-URI", ex.url), ("WARC-Refers-To-Date", refers_date)],
-                http.to_ascii_bytes(), b"", "application/http; msgtype=response")
-        req_bytes = self._record("request", req_id, common + [
-            ("WARC-Concurrent-To", resp_id),
-            ("WARC-Payload-Digest", payload_digest(ex.request_body) if ex.request_body else EMPTY_DIGEST)],
-            self._request_head(ex).to_ascii_bytes(), ex.request_body, "application/http; msgtype=request")
+            resp_bytes = self._record(
+                "revisit", resp_id, f"{common}{ip}WARC-Concurrent-To: {req_id}\r\n"
+                f"WARC-Payload-Digest: {digest}\r\nWARC-Profile: {REVISIT_PROFILE}\r\n"
+                f"WARC-Refers-To: {refers_to.record_id}\r\nWARC-Refers-To-Target-URI: {ex.url}\r\n"
+                f"WARC-Refers-To-Date: {refers_date}\r\n", http, b"", RESPONSE_TYPE)
+        req_digest = payload_digest(ex.request_body) if ex.request_body else EMPTY_DIGEST
+        req_bytes = self._record("request", req_id, f"{common}WARC-Concurrent-To: {resp_id}\r\n"
+                                 f"WARC-Payload-Digest: {req_digest}\r\n",
+                                 self._request_head(ex), ex.request_body, REQUEST_TYPE)
 
         self._ensure_file(len(resp_bytes) + len(req_bytes))
         offset = self._append(resp_bytes + req_bytes)
         location = WarcLocation(self._name, offset, len(resp_bytes), resp_id, digest)
         request = WarcLocation(self._name, offset + len(resp_bytes), len(req_bytes), req_id)
-        self._index_line(url=ex.url, warc_date=date,
+        timestamp = cdxj.timestamp14(date)
+        self._index_line(url=ex.url, timestamp=timestamp,
                          record_type="response" if refers_to is None else "revisit",
-                         mime=http.get_header("Content-Type") or "", status=ex.status,
+                         mime=_header(http_headers, "Content-Type"), status=ex.status,
                          digest=digest, length=len(resp_bytes), offset=offset)
         if refers_to is None and ex.body:
-            self._originals[(ex.url, cdxj.canonical_digest(digest))] = _Original(
-                self._name, offset, len(resp_bytes), iso_date_to_timestamp(date))
+            self._originals[(ex.url, digest)] = _Original(
+                self._name, offset, len(resp_bytes), timestamp, resp_id, date, digest)
         return Written(location, request, refers_to, date)
 
     def close(self) -> None:
@@ -240,42 +280,29 @@ class WarcWriter:
         self.close()
 
     # --- internals ----------------------------------------------------------
-    def _request_head(self, ex: Exchange) -> StatusAndHeaders:
+    def _request_head(self, ex: Exchange) -> bytes:
         parts = urlsplit(ex.url)
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
-        headers = list(ex.request_headers)
+        headers = ex.request_headers
         if not any(name.lower() == "host" for name, _ in headers):
-            headers.insert(0, ("Host", parts.netloc))
-        return StatusAndHeaders(f"{ex.method} {target} {ex.request_protocol}", headers,
-                                protocol="", is_http_request=True)
+            headers = [("Host", parts.netloc), *headers]
+        return _http_head(f"{ex.method} {target} {ex.request_protocol}".lstrip(), headers)[0]
 
-    def _record(self, rec_type: str, record_id: str, headers: list[tuple[str, str]],
-                http_block: bytes, payload: bytes, content_type: str) -> bytes:
-        """One WARC/1.1 record as one gzip member, its header block formatted directly.
+    def _record(self, rec_type: str, record_id: str, fields: str, http_block: bytes,
+                payload: bytes, content_type: str) -> bytes:
+        """One WARC/1.1 record as one gzip member; `fields` are the record-specific header lines.
 
-        The same fields warcio's builder writes, at a third of its CPU cost per record
-        (it matters on the crawler's hot path); every file is checked with warcio in the tests.
+        The same fields warcio's builder writes, in its order; every file is checked with
+        warcio in the tests.
         """
         block = hashlib.sha256(http_block)
         block.update(payload)
-        head = "".join(f"{name}: {value}\r\n" for name, value in [
-            ("WARC-Type", rec_type), ("WARC-Record-ID", record_id), *headers,
-            ("WARC-Block-Digest", "sha256:" + block.hexdigest()), ("Content-Type", content_type),
-            ("Content-Length", str(len(http_block) + len(payload)))])
-        comp = zlib.compressobj(self.compresslevel, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return b"".join((comp.compress(f"WARC/1.1\r\n{head}\r\n".encode()),
-                         comp.compress(http_block), comp.compress(payload),
-                         comp.compress(b"\r\n\r\n"), comp.flush()))
-
-    def _gzip(self, record: ArcWarcRecord) -> bytes:
-        """One record as one gzip member (warcio's own gzip is level 9: slower, barely smaller)."""
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._builder.write_record(record)
-        comp = zlib.compressobj(self.compresslevel, zlib.DEFLATED, zlib.MAX_WBITS | 16)
-        return comp.compress(self._buffer.getvalue()) + comp.flush()
+        head = (f"WARC/1.1\r\nWARC-Type: {rec_type}\r\nWARC-Record-ID: {record_id}\r\n{fields}"
+                f"WARC-Block-Digest: sha256:{block.hexdigest()}\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {len(http_block) + len(payload)}\r\n\r\n")
+        return self._gzip.member(b"".join((head.encode(), http_block, payload, b"\r\n\r\n")))
 
     def _ensure_file(self, incoming: int) -> None:
         if self._fh is not None and self._size > 0 and self._size + incoming > self.max_size:
@@ -300,8 +327,10 @@ class WarcWriter:
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
                               "warc-format/warc-1.1/"}
         info.update({k: v for k, v in self.info.items() if k != "software"})
-        record = self._builder.create_warcinfo_record(name, info)
-        self._append(self._gzip(record))
+        buffer = io.BytesIO()
+        builder = Sha256WARCWriter(buffer, gzip=False, warc_version="1.1")
+        builder.write_record(builder.create_warcinfo_record(name, info))
+        self._append(self._gzip.member(buffer.getvalue()))
 
     def _append(self, blob: bytes) -> int:
         assert self._fh is not None
@@ -311,7 +340,7 @@ class WarcWriter:
         self._size += len(blob)
         return offset
 
-    def _index_line(self, **fields) -> None:
+    def _index_line(self, **fields: object) -> None:
         assert self._index is not None
         # buffered: an unclean file's index is rebuilt from the WARC on recovery
         self._index.write(cdxj.cdxj_line(filename=self._name, **fields))
@@ -327,6 +356,19 @@ class WarcWriter:
                     originals[key] = _Original(entry.filename, entry.offset, entry.length,
                                                entry.timestamp)
         return originals
+
+    def _revisit_of(self, url: str, digest: str) -> tuple[WarcLocation | None, str]:
+        """The earlier full response with this URL and payload, and its WARC-Date (None, '' if none)."""
+        original = self._originals.get((url, digest))
+        if original is None:
+            return None, ""
+        if original.record_id and original.file == self._name:  # in the file we hold open
+            return WarcLocation(original.file, original.offset, original.length, original.record_id,
+                                original.digest), original.warc_date
+        try:
+            return self._original_location(original)
+        except (RecordNotFound, OSError):
+            return None, ""  # the earlier WARC is gone: archive this payload in full
 
     def _original_location(self, original: _Original) -> tuple[WarcLocation, str]:
         """The original response's location and WARC-Date, read from its record."""
