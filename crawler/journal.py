@@ -2,12 +2,16 @@
 
 Scrapy's JOBDIR survives Ctrl-C, but not kill -9 or a power cut: the request queue's
 index (active.json) is written only on a clean close, and requests already taken off
-the queue are lost. The journal (`requests.urls` in JOBDIR, one URL per line, flushed
-per line) lets `spamline.crawl.recover_frontier` rebuild the frontier: every journalled
-URL without a stored capture is requested again.
+the queue are lost. The journal (`requests.urls` in JOBDIR, one URL per line) lets
+`spamline.crawl.recover_frontier` rebuild the frontier: every journalled URL without a
+stored capture is requested again. Each line is one write(2) to an O_APPEND descriptor,
+so it is in the OS's hands (and survives kill -9) before the request can be downloaded.
+The fingerprint file (requests.seen) needs no flushing: after a kill it is rebuilt
+from the journal, after a clean close Scrapy has written it whole.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,10 @@ class JournalingDupeFilter(RFPDupeFilter):
 
     def __init__(self, path: str | None = None, debug: bool = False, **kwargs: Any) -> None:
         super().__init__(path, debug, **kwargs)
-        self.journal = Path(path, JOURNAL).open("a", encoding="utf-8") if path else None
+        self.journal: int | None = None
+        if path:
+            self.journal = os.open(Path(path, JOURNAL), os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                                   0o644)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "JournalingDupeFilter":
@@ -33,13 +40,12 @@ class JournalingDupeFilter(RFPDupeFilter):
     def request_seen(self, request: Request) -> bool:
         if super().request_seen(request):
             return True
-        if self.journal:
-            self.journal.write(request.url + "\n")
-            self.journal.flush()  # in the OS's hands: survives kill -9
-            self.file.flush()
+        if self.journal is not None:
+            os.write(self.journal, (request.url + "\n").encode("utf-8"))
         return False
 
     def close(self, reason: str) -> None:
         super().close(reason)
-        if self.journal:
-            self.journal.close()
+        if self.journal is not None:
+            os.close(self.journal)
+            self.journal = None
