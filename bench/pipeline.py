@@ -1,20 +1,25 @@
 """Full spamline pipeline vs bare Scrapy on the same local sample network.
 
-    python bench/pipeline.py [--quick] [--pages-per-site N] [--rounds R] [--profile]
+    python bench/pipeline.py [--quick] [--pages-per-site N] [--rounds R] [--profile] [--tuned-bare]
 
 The sample network (spamline.samplenet) is served on 127.0.0.1 by this process;
-each run is a fresh crawler process running the same spider (crawler.spiders.spam)
-with the same Scrapy settings (no AutoThrottle, no robots.txt, same concurrency):
+each run is a fresh crawler process with the same Scrapy settings (no AutoThrottle, no
+robots.txt, same concurrency):
 
-  full   spamline.crawl.crawl_settings: guard + WARC middlewares, extraction, features and
-         store pipelines, JOBDIR disk queue with the request journal
-  bare   plain Scrapy: none of our middlewares, pipelines or extensions, memory queue
-         (only the host-map resolver, so the .test names resolve to 127.0.0.1)
+  full   spamline.crawl.crawl_settings and crawler.spiders.spam.SpamSpider: guard + WARC
+         middlewares, extraction, features and store pipelines (pages and their links read
+         in SPAMLINE_WORKERS processes), JOBDIR disk queue with the request journal
+  bare   plain Scrapy: the same spider with a plain synchronous callback (links extracted
+         in the reactor thread), none of our middlewares, pipelines or extensions, memory
+         queue, Scrapy's defaults otherwise (only the host-map resolver, so the .test names
+         resolve to 127.0.0.1)
 
 Runs alternate for R rounds; the figures are medians of pages/s (wall, from Scrapy's
 own elapsed time) and crawler CPU seconds per page (the crawler process; the CPU of the
 SPAMLINE_WORKERS processes that read pages is printed beside it). Target: full/bare >= 0.9.
---profile crawls once more under cProfile and prints the hottest functions.
+--profile crawls once more under cProfile and prints the hottest functions; --tuned-bare
+also runs bare Scrapy with the full pipeline's CONCURRENT_ITEMS (a setting any Scrapy
+project could change) and prints that ratio too.
 """
 from __future__ import annotations
 
@@ -25,12 +30,31 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scrapy.http import Response, TextResponse  # noqa: E402
+
+from crawler import settings as crawler_settings  # noqa: E402
+from crawler.spiders.spam import SpamSpider  # noqa: E402
 from spamline.samplenet import SampleNetworkServer  # noqa: E402
+
+
+class BareSpider(SpamSpider):
+    """SpamSpider as a plain Scrapy spider parses: a synchronous callback that extracts links
+    in the reactor thread (SpamSpider's own parse awaits the extraction workers)."""
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        yield self.capture(response)
+        if response.status == 200 and isinstance(response, TextResponse):
+            for link in self.links.extract_links(response):
+                request = self.follow(link.url)
+                if request is not None:
+                    yield request
 
 COMMON = {"AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 32,
           "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEPTH_LIMIT": 0, "LOG_LEVEL": "INFO",
@@ -40,6 +64,7 @@ RUNNER = r"""
 import cProfile, json, resource, sys, time
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
+from bench.pipeline import BareSpider
 from crawler.spiders.spam import SpamSpider
 spec = json.loads(sys.argv[1])
 marks = {}
@@ -64,7 +89,7 @@ else:
                 "LOG_FILE": spec["data_dir"] + "/bare.log", "DEPTH_PRIORITY": 1,
                 "USER_AGENT": "spamline-bench"}
 process = CrawlerProcess(settings)
-crawler = process.create_crawler(SpamSpider)
+crawler = process.create_crawler(SpamSpider if spec["mode"] == "full" else BareSpider)
 def opened(spider):
     mark("open")
 
@@ -89,9 +114,12 @@ print(json.dumps({"pages": pages, "seconds": t1 - t0, "cpu": c1 - c0,
 
 
 def crawl_once(srv: SampleNetworkServer, mode: str, profile: bool = False) -> dict:
+    """One crawl in a fresh process: mode "full", "bare", or "tuned" (bare with the full
+    pipeline's CONCURRENT_ITEMS)."""
+    settings = {**COMMON, "CONCURRENT_ITEMS": crawler_settings.CONCURRENT_ITEMS} if mode == "tuned" else COMMON
     with tempfile.TemporaryDirectory(prefix=f"bench-{mode}-") as tmp:
         spec = {"mode": mode, "urls": srv.seed_urls, "hosts": srv.host_map, "data_dir": tmp,
-                "settings": COMMON, "profile": profile}
+                "settings": settings, "profile": profile}
         proc = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(spec)], cwd=ROOT,
                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         if proc.returncode != 0:
@@ -125,18 +153,21 @@ def main() -> None:
     ap.add_argument("--pages-per-site", type=int, default=None)
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--profile", action="store_true", help="also profile one full crawl")
+    ap.add_argument("--tuned-bare", action="store_true",
+                    help="also run bare Scrapy with the full pipeline's CONCURRENT_ITEMS")
     args = ap.parse_args()
     per_site = args.pages_per_site or (10 if args.quick else 60)
     rounds = args.rounds or (1 if args.quick else 3)
-    runs: dict[str, list[dict]] = {"bare": [], "full": []}
+    modes = ("bare", "tuned", "full") if args.tuned_bare else ("bare", "full")
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
     with SampleNetworkServer(seed=1, pages_per_site=per_site) as srv:
         total = len(srv.ground_truth.pages)
         print(f"sample network: {len(srv.seed_urls)} hosts, {total} pages; {rounds} round(s)")
         for r in range(rounds):
-            for mode in ("bare", "full"):
+            for mode in modes:
                 res = crawl_once(srv, mode)
                 runs[mode].append(res)
-                print(f"  round {r + 1} {mode:4s}: {res['pages']:5d} pages in {res['seconds']:6.1f}s "
+                print(f"  round {r + 1} {mode:5s}: {res['pages']:5d} pages in {res['seconds']:6.1f}s "
                       f"= {res['pages'] / res['seconds']:6.1f} pages/s, "
                       f"{1000 * res['cpu'] / res['pages']:6.1f} ms CPU/page"
                       f" (+{1000 * res['worker_cpu'] / res['pages']:.1f} in worker processes)")
@@ -152,6 +183,11 @@ def main() -> None:
     cpu_ratio = med["bare"][1] / med["full"][1]
     print(f"ratio full/bare: {ratio:.2f} by pages/s, {cpu_ratio:.2f} by CPU per page "
           f"(target >= 0.9: {'met' if ratio >= 0.9 else 'NOT met'})")
+    if args.tuned_bare:
+        print(f"bare Scrapy with CONCURRENT_ITEMS={crawler_settings.CONCURRENT_ITEMS}: "
+              f"{med['tuned'][0]:7.1f} pages/s  {1000 * med['tuned'][1]:6.1f} ms CPU/page; "
+              f"ratio full/tuned: {med['full'][0] / med['tuned'][0]:.2f} by pages/s, "
+              f"{med['tuned'][1] / med['full'][1]:.2f} by CPU per page")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
+# A page yields one capture and its links; Scrapy's default of 100 outputs per response
+# handled in parallel only costs 100 asyncio tasks per page on the reactor thread.
+CONCURRENT_ITEMS = 4
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 
@@ -32,7 +35,9 @@ SPAMLINE_MAX_PAGES_PER_HOST = 20000  # stops endless pagination / calendar traps
 
 # Breadth-first, so a page limit samples every site rather than one deep chain.
 DEPTH_PRIORITY = 1
-SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# Scrapy's pickle disk queues, minus their per-request search for the callback's name.
+SCHEDULER_DISK_QUEUE = "crawler.diskqueue.RequestDiskQueue"
+SCHEDULER_START_DISK_QUEUE = "crawler.diskqueue.RequestDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Journals requested URLs in JOBDIR so a crawl killed with -9 resumes (spamline.crawl.recover_frontier).
 DUPEFILTER_CLASS = "crawler.journal.JournalingDupeFilter"
@@ -58,6 +63,7 @@ ITEM_PIPELINES = {
 # spamline's own settings (overridden by the CLI).
 SPAMLINE_DATA_DIR = "./spamline-data"
 SPAMLINE_STORE = None  # None: SQLite in the data dir; or "es://host:9200"
+SPAMLINE_STORE_THREAD = True  # store batches in a writer thread while the crawl goes on
 SPAMLINE_JOB = "crawl"
 SPAMLINE_HOST_MAP: dict[str, str] = {}  # host name -> IP, e.g. local fixture sites
 SPAMLINE_ALLOW_PRIVATE = False  # fetch private/loopback/link-local addresses only when told to

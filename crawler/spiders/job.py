@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 import scrapy
 from lxml import etree
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.spiders.spam import SpamSpider, as_list
+from spamline.model import Capture
 from spamline.phones import extract_document
 
 
@@ -37,7 +37,6 @@ class JobSpider(SpamSpider):
         super().__init__(start_urls, sorted(set(as_list(allowed_domains)) | hosts), *args, **kwargs)
         self.robots_sitemaps = _as_flag(robots_sitemaps)
         self.pivot = _as_flag(pivot)
-        self.any_links = LinkExtractor(unique=True)
 
     async def start(self) -> Any:
         async for request in super().start():
@@ -51,22 +50,19 @@ class JobSpider(SpamSpider):
                 yield scrapy.Request(root + "/robots.txt", callback=self.parse_robots,
                                      errback=self.failed)
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> Iterator[Any]:
         item = self.capture(response)
-        yield item
-        if response.status != 200 or not isinstance(response, TextResponse):
-            return
-        if self.pivot and self.is_spam(response):
+        links = await self.read(item, response)
+        pivot = (self.pivot and response.status == 200 and isinstance(response, TextResponse)
+                 and self.is_spam(item, response))
+        if pivot:
             self.crawler.stats.inc_value("spamline/pivot_pages")
-            for link in self.any_links.extract_links(response):
-                yield response.follow(link, callback=self.parse, errback=self.failed,
-                                      meta={"allow_offsite": True})
-        else:
-            for link in self.links.extract_links(response):
-                yield response.follow(link, callback=self.parse, errback=self.failed)
+        return self.hand_over(item, links, **({"allow_offsite": True} if pivot else {}))
 
-    def is_spam(self, response: TextResponse) -> bool:
+    def is_spam(self, item: Capture, response: TextResponse) -> bool:
         """The pivot signal: the page carries at least one valid phone number."""
+        if item.encoding:  # ExtractionPipeline read it already
+            return bool(item.hits)
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         return bool(extract_document(response.body, content_type=content_type,
                                      url=response.url).hits)

@@ -16,8 +16,8 @@ from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
 from crawler.resolver import refusal_reason
+from pipelines.extract import ExtractionPipeline
 from spamline.model import Capture, utc_now
-
 
 DISK_FULL = "disk_full"  # finish reason when the data dir runs out of space
 
@@ -42,12 +42,17 @@ class SpamSpider(scrapy.Spider):
         self.links = LinkExtractor(unique=True)  # scope is enforced by OffsiteMiddleware
         self.host_requests: Counter[str] = Counter()  # host -> links followed, less duplicates
         self.capped_hosts: set[str] = set()
+        self.reader: ExtractionPipeline | None = None  # reads pages and their links when it runs
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "SpamSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._find_reader, signal=signals.spider_opened)
         return spider
+
+    def _find_reader(self, spider: Any = None) -> None:
+        self.reader = self.crawler.get_item_pipeline(ExtractionPipeline)
 
     def _dropped(self, request: scrapy.Request, spider: Any = None) -> None:
         self.host_requests[urlsplit(request.url).hostname or ""] -= 1  # a duplicate
@@ -76,14 +81,37 @@ class SpamSpider(scrapy.Spider):
         for url in getattr(self, "resume_urls", ()):  # the frontier of a killed crawl
             yield scrapy.Request(url, callback=self.parse, errback=self.failed)
 
-    def parse(self, response: Response) -> Iterator[Any]:
-        yield self.capture(response)
-        if response.status == 200 and isinstance(response, TextResponse):
-            for link in self.links.extract_links(response):
-                url, _ = split_credentials(link.url)  # never replay credentials a page shows
-                if not self.over_host_cap(url):
-                    yield response.follow(url, callback=self.parse, errback=self.failed)
+    async def parse(self, response: Response) -> Iterator[Any]:
+        item = self.capture(response)
+        links = await self.read(item, response)
+        # a plain iterator, not an async generator: Scrapy hands its outputs to the item
+        # workers at once, instead of waking them for each one
+        return self.hand_over(item, links)
+
+    def hand_over(self, item: Capture, links: list[str], **meta: Any) -> Iterator[Any]:
+        """The capture, the requests for its links; then stop if the disk is nearly full."""
+        yield item
+        for url in links:
+            request = self.follow(url, **meta)
+            if request is not None:
+                yield request
         self.check_free_space()  # after this page's capture and links are handed over
+
+    async def read(self, item: Capture, response: Response) -> list[str]:
+        """The links to follow from `response` (a 200 text page). When ExtractionPipeline runs,
+        it reads the page now, links and all, in its worker processes, and fills `item`."""
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return []
+        if self.reader is not None:
+            return await self.reader.read(item, type(response))
+        return [link.url for link in self.links.extract_links(response)]
+
+    def follow(self, url: str, **meta: Any) -> scrapy.Request | None:
+        """A request for a link (an absolute, escaped URL), unless its host is over the cap."""
+        url, _ = split_credentials(url)  # never replay credentials a page shows
+        if self.over_host_cap(url):
+            return None
+        return scrapy.Request(url, callback=self.parse, errback=self.failed, meta=meta)
 
     def check_free_space(self) -> None:
         """Stop cleanly (state saved, resumable) before the data dir's disk fills up:

@@ -1,7 +1,8 @@
-"""Pages read in worker processes (SPAMLINE_WORKERS) give exactly the inline results."""
+"""Pages read in worker processes (SPAMLINE_WORKERS) give exactly the inline results, links included."""
 from __future__ import annotations
 
 import asyncio
+import operator
 import os
 import signal
 import subprocess
@@ -9,10 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+from scrapy.http import HtmlResponse
+from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
-from pipelines.extract import ExtractionPipeline
+from pipelines.extract import ExtractionPipeline, PageReader
 from pipelines.features import FeaturesPipeline
+from pipelines.workers import WorkerPool
 from spamline.model import Capture
 from spamline.samplenet.pages import render_page
 from spamline.samplenet.site import SampleNetwork
@@ -65,7 +69,7 @@ def test_a_killed_worker_loses_no_page() -> None:
     pages = sample_pages()
     try:
         first = asyncio.run(crawl(extract, features, pages[:2]))
-        for pid in list(extract.pool._processes):  # the OOM killer, say
+        for pid in extract.pool.pids:  # the OOM killer, say
             os.kill(pid, signal.SIGKILL)
         rest = asyncio.run(crawl(extract, features, pages[2:6]))
     finally:
@@ -80,7 +84,7 @@ def test_a_killed_worker_loses_no_page() -> None:
 def test_workers_exit_when_the_crawler_is_killed() -> None:
     script = ("from tests.crawler.test_workers import open_pipelines\n"
               "extract, _, _ = open_pipelines(1)\n"
-              "print(*extract.pool._processes, flush=True)\n"
+              "print(*extract.pool.pids, flush=True)\n"
               "import time; time.sleep(60)\n")
     crawler = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
                                cwd=Path(__file__).resolve().parents[2])
@@ -99,3 +103,28 @@ def running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (FileNotFoundError, IndexError):
         return False
+
+
+def test_workers_read_the_links_the_spider_would() -> None:
+    extractor = LinkExtractor(unique=True)
+    reader = PageReader(links=extractor)
+    followed = 0
+    for page in sample_pages():
+        response = HtmlResponse(page.url, body=page.body, headers={"Content-Type": page.content_type})
+        expected = [link.url for link in extractor.extract_links(response)]
+        assert reader(page.body, page.content_type, page.url, HtmlResponse).links == expected
+        assert reader(page.body, page.content_type, page.url).links == []  # not asked for
+        followed += bool(expected)
+    assert followed > 20
+
+
+def test_concurrent_first_calls_share_one_connection() -> None:
+    pool = WorkerPool(2, operator.neg)
+
+    async def many() -> list[int]:
+        return await asyncio.wait_for(asyncio.gather(*(pool.call(n) for n in range(200))), 60)
+
+    try:
+        assert asyncio.run(many()) == [-n for n in range(200)]
+    finally:
+        pool.close()
