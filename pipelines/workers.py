@@ -129,27 +129,23 @@ class _Worker:
         return channel
 
     def lost(self, channel: _Channel) -> None:
-        if channel is not self.channel:
-            return  # a transport of an earlier loop closing
-        self.channel = self.ready = None
-        if self.process is not None and not self.process.is_alive():
-            self.process.join()
-            self.process = None
-            if self.sock is not None:
-                self.siblings.remove(self.sock)
-                self.sock.close()
-                self.sock = None
+        """The current channel closed: the worker died, or its stream can no longer be
+        trusted (a frame that did not unpickle); either way the next call forks a new one."""
+        if channel is self.channel:
+            self.channel = self.ready = None
+            self.stop()
 
     def stop(self) -> None:
-        if self.channel is not None and self.channel.transport is not None and self.loop is not None \
+        channel, self.channel, self.ready = self.channel, None, None
+        if channel is not None and channel.transport is not None and self.loop is not None \
                 and not self.loop.is_closed():
-            self.channel.transport.close()
+            channel.transport.close()
         if self.sock is not None:
             self.siblings.remove(self.sock)
             self.sock.close()
             self.sock = None
         if self.process is not None:
-            self.process.terminate()  # between calls: the pool is closed when none is in flight
+            self.process.terminate()  # calls still in flight have failed with WorkerDied
             self.process.join()
             self.process = None
 

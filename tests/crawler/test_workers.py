@@ -10,13 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
 from pipelines.extract import ExtractionPipeline, PageReader
 from pipelines.features import FeaturesPipeline
-from pipelines.workers import WorkerPool
+from pipelines.workers import WorkerDied, WorkerPool
 from spamline.model import Capture
 from spamline.samplenet.pages import render_page
 from spamline.samplenet.site import SampleNetwork
@@ -128,3 +129,35 @@ def test_concurrent_first_calls_share_one_connection() -> None:
         assert asyncio.run(many()) == [-n for n in range(200)]
     finally:
         pool.close()
+
+
+class Unreadable:
+    """An answer that pickles in the worker but fails to unpickle in the crawler."""
+
+    def __reduce__(self) -> tuple:
+        return (refuse, ())
+
+
+def refuse() -> None:
+    raise ValueError("this answer cannot be read")
+
+
+def answer(n: int) -> int | Unreadable:
+    return Unreadable() if n < 0 else n
+
+
+def test_an_answer_that_cannot_be_read_replaces_the_worker() -> None:
+    pool = WorkerPool(1, answer)
+    first = pool.pids
+
+    async def calls() -> int:
+        with pytest.raises(WorkerDied):
+            await asyncio.wait_for(pool.call(-1), 30)
+        return await asyncio.wait_for(pool.call(5), 30)
+
+    try:
+        assert asyncio.run(calls()) == 5
+        assert pool.pids and pool.pids != first
+    finally:
+        pool.close()
+    assert not any(map(running, first))
