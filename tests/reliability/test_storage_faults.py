@@ -97,7 +97,7 @@ def test_full_disk_is_refused_with_a_clear_error(tmp_path: Path) -> None:
 def test_disk_filling_mid_crawl_stops_cleanly_and_resumes(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with mounted("-t", "tmpfs", "-o", "size=7m", "tmpfs", target=data), \
-            SampleNetworkServer(seed=5, pages_per_site=12) as srv:
+            SampleNetworkServer(seed=5, pages_per_site=40) as srv:
         hosts = srv.host_map
         first = crawl(srv.seed_urls, data, host_map=hosts, job="full",
                       settings={"SPAMLINE_MIN_FREE_MB": 6})
