@@ -49,12 +49,10 @@ class BareSpider(SpamSpider):
     in the reactor thread (SpamSpider's own parse awaits the extraction workers)."""
 
     def parse(self, response: Response) -> Iterator[Any]:
-        yield self.capture(response)
-        if response.status == 200 and isinstance(response, TextResponse):
-            for link in self.links.extract_links(response):
-                request = self.follow(link.url)
-                if request is not None:
-                    yield request
+        follow = response.status == 200 and isinstance(response, TextResponse)
+        links = [link.url for link in self.links.extract_links(response)] if follow else []
+        yield from self.hand_over(self.capture(response), links)
+
 
 COMMON = {"AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS": 32,
           "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DEPTH_LIMIT": 0, "LOG_LEVEL": "INFO",
