@@ -33,6 +33,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import phonenumbers
 
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from spamline.phones import decode_body, extract_document, extract_text
 from spamline.phones.extract import clear_caches
-from spamline.samplenet import SampleNetwork, render_page
+from spamline.samplenet import SampleNetwork, render_all
 
 CORPUS = ROOT / "tests" / "phones" / "corpus"
 
@@ -49,12 +50,7 @@ CORPUS = ROOT / "tests" / "phones" / "corpus"
 def load_pages(quick: bool) -> list[tuple[bytes, str | None, str | None]]:
     """(body, content type, url) for every bench page."""
     net = SampleNetwork(seed=1, pages_per_site=4 if quick else 12)
-    pages = []
-    for host in net.hosts:
-        for path in net.paths(host):
-            page = render_page(net, host, path, 8000)
-            if page is not None:
-                pages.append((page.body, page.content_type, page.url))
+    pages = [(page.body, page.content_type, page.url) for page in render_all(net, 8000)]
     with open(CORPUS / "pages.jsonl", encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
@@ -88,12 +84,11 @@ def large_pages(quick: bool) -> list[tuple[bytes, str | None, str | None]]:
     rng = random.Random(7)
     net = SampleNetwork(seed=2, pages_per_site=3 if quick else 6)
     pages = []
-    for host in net.hosts:
-        for path in net.paths(host):
-            page = render_page(net, host, path, 8000)
-            if page is not None and path != "/" and "/list/" not in path:
-                size = rng.randrange(20_000, 100_000)
-                pages.append((grow(page.body, page.content_type, size), page.content_type, page.url))
+    for page in render_all(net, 8000):
+        path = urlsplit(page.url).path
+        if path != "/" and "/list/" not in path:
+            size = rng.randrange(20_000, 100_000)
+            pages.append((grow(page.body, page.content_type, size), page.content_type, page.url))
     return pages
 
 

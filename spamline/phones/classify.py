@@ -65,7 +65,7 @@ def classify(number: str, region: str) -> Number | None:
 
 
 @cache
-def _length_limit(region: str) -> tuple[int, str]:
+def length_limit(region: str) -> tuple[int, str]:
     """(longest national number with its trunk prefix, country code) for `region`."""
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
     if meta is None:
@@ -75,7 +75,7 @@ def _length_limit(region: str) -> tuple[int, str]:
 
 def plausible_length(digits: str, region: str) -> bool:
     """Cheap pre-check before parsing: not longer than any number of `region` can be written."""
-    limit, cc = _length_limit(region)
+    limit, cc = length_limit(region)
     n = len(digits)
     return n <= limit or digits.startswith("0") or (digits.startswith(cc) and n <= limit + len(cc))
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from itertools import chain
 
 import charset_normalizer
 
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)")  # on lower-cased bytes
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # labels whose real-world use is a superset (as browsers decode them)
@@ -32,30 +34,38 @@ def canonical(label: str | None) -> str | None:
     return _SUPERSETS.get(name, name)
 
 
-def declared(body: bytes, content_type: str | None) -> list[str]:
-    """Encodings the payload declares, most authoritative first (BOM, HTTP, meta)."""
-    found = [enc for bom, enc in _BOMS if body.startswith(bom)][:1]
+def declared(body: bytes, content_type: str | None) -> Iterator[str]:
+    """Encodings the payload declares, most authoritative first (BOM, HTTP, meta); lazily, so
+    the meta tag is looked for only when the encodings before it do not decode the body."""
+    for label in _labels(body, content_type):
+        encoding = canonical(label)
+        if encoding:
+            yield encoding
+
+
+def _labels(body: bytes, content_type: str | None) -> Iterator[str]:
+    yield from [enc for bom, enc in _BOMS if body.startswith(bom)][:1]
     m = _HTTP_CHARSET.search(content_type or "")
     if m:
-        found.append(m.group(1))
-    m = _META_CHARSET.search(body[:4096])
+        yield m.group(1)
+    m = _META_CHARSET.search(body[:4096].lower())  # case-sensitive on lowered bytes: a faster scan
     if m:
-        found.append(m.group(1).decode("ascii", "replace"))
-    return [c for c in (canonical(f) for f in found) if c]
+        yield m.group(1).decode("ascii", "replace")
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode `body` to (text, encoding) as a browser would, replacing what cannot decode."""
     candidates = declared(body, content_type)
-    for encoding in [*candidates, "utf-8"]:
+    first = next(candidates, None)
+    for encoding in chain([first] if first else [], candidates, ["utf-8"]):
         try:
             return body.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    if candidates:  # a declared charset with a few broken bytes is still the right one
-        text = body.decode(candidates[0], "replace")
+    if first:  # a declared charset with a few broken bytes is still the right one
+        text = body.decode(first, "replace")
         if text.count("\ufffd") <= max(1, len(text) // 100):
-            return text, candidates[0]
+            return text, first
     encoding = _detect(body[:SNIFF_BYTES])
     return body.decode(encoding, "replace"), encoding
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 
 from spamline.model import PhoneHit
+from spamline.phones.compiled import twin
 from spamline.phones.decode import decode_body
 from spamline.phones.extract import Budget, find_hits
 from spamline.phones.htmltext import html_text
@@ -15,7 +17,10 @@ from spamline.phones.textmap import TextMap
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.IGNORECASE)
 
 
-_ODD_BYTES = bytes([*range(0x09), 0x0b, *range(0x0e, 0x20)])  # control characters: "odd", as U+FFFD is
+_BY_POSITION = attrgetter("start", "end")
+_RUNSCAN = twin("_runscan")  # counts the odd characters of a page in one compiled pass
+_CONTROL = "".join(map(chr, [*range(0x09), 0x0b, *range(0x0e, 0x20)]))
+_ODD_CHARS = _CONTROL + "\ufffd"  # control characters and undecodable bytes
 
 
 @dataclass
@@ -39,10 +44,12 @@ class Document:
 def looks_binary(source: str) -> bool:
     """Mostly undecodable bytes or control characters: an image, an archive, noise."""
     sample = source[:65536]
-    # in UTF-8 each control character is that one byte and no other character gives a byte
-    # below 0x80 but itself: counting bytes is exact, and several times faster than a regex
-    utf8 = sample.encode("utf-8", "surrogatepass")
-    odd = len(utf8) - len(utf8.translate(None, _ODD_BYTES)) + sample.count("\ufffd")
+    if _RUNSCAN is not None:
+        odd = _RUNSCAN.count_chars(sample, _ODD_CHARS)
+    else:  # in UTF-8 each control character is that one byte and no other character gives a
+        # byte below 0x80 but itself: counting bytes is exact, and faster than a regex
+        utf8 = sample.encode("utf-8", "surrogatepass")
+        odd = len(utf8) - len(utf8.translate(None, _CONTROL.encode())) + sample.count("\ufffd")
     return odd > len(sample) * 0.3
 
 
@@ -79,9 +86,10 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
     text = parts.visible.text
     regions = _regions(region, text, url, encoding)
     budget = Budget(len(source))
-    hits = find_hits(parts.visible, source, regions, include_possible, budget)
-    hits.extend(find_hits(parts.others, source, regions, include_possible, budget))
-    hits.sort(key=lambda h: (h.start, h.end))
+    hits = find_hits(parts.visible, source, regions, include_possible, budget)  # in source order
+    others = find_hits(parts.others, source, regions, include_possible, budget)
+    if others:
+        hits = sorted(hits + others, key=_BY_POSITION)
     return Document(source, encoding, parts.title, text, hits, regions[0])
 
 

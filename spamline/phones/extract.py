@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from types import ModuleType
 
 import phonenumbers
 
@@ -17,9 +18,16 @@ from spamline.phones.candidates import (
     opening_paren,
     runs_in,
 )
-from spamline.phones.classify import Number, classify, classify_short, plausible_length
+from spamline.phones.classify import (
+    Number,
+    classify,
+    classify_short,
+    length_limit,
+    plausible_length,
+)
+from spamline.phones.compiled import twin
 from spamline.phones.fold import IGNORABLE, fold
-from spamline.phones.textmap import TextMap
+from spamline.phones.textmap import KINDS, TextMap
 
 MIN_DIGITS, MAX_DIGITS = 7, 17
 MAX_NUMBER_GROUPS = 13  # "+ 8 6 4 0 0 8 1 2 3 4 5 6": digits spaced one by one
@@ -41,11 +49,6 @@ _CODE_BEFORE = re.compile(r"[A-Za-z][\-_/]$")
 _VANITY = re.compile(
     r"(?<![0-9A-Za-z])(?P<prefix>(?:\+?1[ .\-]?)?\(?8(?:[0O]{2}|33|44|55|66|77|88)\)?)"
     r"(?P<word>(?:[ .\-]?[A-Z0-9]){7})(?![A-Za-z0-9])")
-# how RUN matches were cut: key (see _memo_key) -> (tries spent, ((run start, numbers), ...))
-Cut = tuple[int, tuple[tuple[int, tuple[tuple[int, int, Number], ...]], ...]]
-_CUTS: dict[tuple, Cut] = {}
-MEMO_SIZE = 20_000  # about 10 MB at most
-_SIMPLE_RUN = re.compile(r"[ \-./()+]*(?:[0-9][ \-./()+]*){7,}")  # no look-alike letter, no zero-width
 _VANITY_CORE = re.compile(r"8(?=[0O]{2}|33|44|55|66|77|88)")  # every _VANITY match holds one
 _VANITY_HINT = re.compile(r"8(?:[0O]{2}|33|44|55|66|77|88)\)?[ .\-]?[A-Z0-9 .\-]{0,6}[A-Z]")
 _NANP_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -70,23 +73,14 @@ class Budget:
             self.exhausted = True
         return not self.exhausted
 
-    def replay(self, tries: int) -> bool:
-        """Spend `tries` as a remembered computation did, when that cannot exhaust the budget
-        (at most 8 new parses per try); False, spending nothing, otherwise."""
-        if self.exhausted or self.tries_left - tries <= 64 or self._parses() + 8 * tries >= MAX_PARSES:
-            return False
-        self.tries_left -= tries
-        return True
-
     def _parses(self) -> int:
         return classify.cache_info().misses - self._misses_at_start
 
 
 def clear_caches() -> None:
-    """Forget remembered parses, labels and cuts: a cold start, for benchmarks."""
+    """Forget remembered parses and labels: a cold start, for benchmarks."""
     for cached in (classify, classify_short, _labelled):
         cached.cache_clear()
-    _CUTS.clear()
 
 
 def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possible: bool = False,
@@ -98,63 +92,46 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     text = tm.text
     folded = fold(text)
     budget = budget or Budget(len(text))
-    spans: list[tuple[int, int, Number]] = []
     vanity = _vanity(folded)
-    for m in RUN.finditer(folded):
-        if budget.exhausted:
-            break
-        key = _memo_key(folded, m, regions, include_possible)
-        remembered = _CUTS.get(key) if key else None
-        if remembered is None or not budget.replay(remembered[0]):
-            remembered = _cut(folded, m, text, regions, include_possible, budget)
-            if key and not budget.exhausted:
-                if len(_CUTS) >= MEMO_SIZE:
-                    _CUTS.clear()
-                _CUTS[key] = remembered
-        for run_start, found in remembered[1]:
-            if not _excluded(folded, m.start() + run_start):
-                spans.extend((m.start() + s, m.start() + e, number) for s, e, number in found
-                             if not _UNIT_AFTER.match(folded, m.start() + e))
+    if _RUNSCAN is not None:
+        spans = _RUNSCAN.number_spans(folded, text, regions, include_possible, budget)
+    else:
+        spans = python_number_spans(folded, text, regions, include_possible, budget)
     if vanity:
         spans = [s for s in spans if not any(s[0] < v[1] and v[0] < s[1] for v in vanity)] + vanity
         spans.sort(key=lambda s: s[0])
+    if _RUNSCAN is not None and tm.pieces is not None:
+        return _RUNSCAN.hits(spans, text, source, tm.pieces, (tm.kind, *KINDS[1:]), PhoneHit, CONTEXT_CHARS)
+    return python_hits(spans, tm, source)
+
+
+def python_hits(spans: list[tuple[int, int, Number]], tm: TextMap, source: str) -> list[PhoneHit]:
+    """A hit for each (start, end, Number) span of `tm.text`, with offsets into `source`
+    (the reference of the compiled `hits`, which reads maps made of pieces)."""
     hits = []
     for s, e, number in spans:
         ss, se = tm.source_span(s, e)
         hits.append(PhoneHit(e164=number.e164, raw=source[ss:se], start=ss, end=se, type=number.type,
-                             context=_context(text, s, e), source=tm.kind_at(s), region=number.region))
+                             context=python_context(tm.text, s, e, CONTEXT_CHARS), source=tm.kind_at(s),
+                             region=number.region))
     return hits
 
 
-def _cut(folded: str, m: re.Match[str], text: str, regions: tuple[str, ...], include_possible: bool,
-         budget: Budget) -> Cut:
-    """Cut the runs of RUN match `m` into numbers; offsets relative to m.start()."""
-    tries = budget.tries_left
-    runs = []
-    for run in runs_in(folded, m, lambda pos: _service_before(folded, pos)):
-        if budget.exhausted:
-            break
-        if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
-            continue
-        found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
-        if found:
-            runs.append((run.start - m.start(), tuple((s - m.start(), e - m.start(), n) for s, e, n in found)))
-    return tries - budget.tries_left, tuple(runs)
-
-
-def _memo_key(folded: str, m: re.Match[str], regions: tuple[str, ...], include_possible: bool) -> tuple | None:
-    """A key for remembering how a RUN match is cut, when the cut depends only on the match and
-    the five characters before it (plus any zero-widths there): plain digits and separators
-    making one run of seven digits or more (so no short code, no service word, and the
-    original text is not looked at), at most 64 characters.
-    Spam pages repeat their numbers, so most matches are cut once per process."""
-    start, end = m.span()
-    if end - start > 64 or (start and folded[start - 1] in "OoIl|") or not _SIMPLE_RUN.fullmatch(folded, start, end):
-        return None  # a look-alike letter before the match may open it (see runs_in)
-    lo = max(0, start - 5)
-    while lo > 0 and folded[lo] == IGNORABLE:
-        lo -= 1  # opening_paren looks back over zero-widths
-    return folded[lo:end], start - lo, regions, include_possible
+def python_number_spans(folded: str, text: str, regions: tuple[str, ...], include_possible: bool,
+                        budget: Budget) -> list[tuple[int, int, Number]]:
+    """The numbers of the digit runs in `folded` as (start, end, Number), leaving out runs labelled
+    as something else and numbers followed by a unit; the reference of the compiled twin."""
+    spans: list[tuple[int, int, Number]] = []
+    for m in RUN.finditer(folded):
+        for run in runs_in(folded, m, lambda pos: _service_before(folded, pos)):
+            if budget.exhausted:
+                return spans
+            if len(run.groups) == 1 and len(run.groups[0].digits) < 5:
+                continue
+            found = _numbers_in_run(run, folded, text, regions, include_possible, budget)
+            if found and not _excluded(folded, run.start):
+                spans.extend(span for span in found if not _UNIT_AFTER.match(folded, span[1]))
+    return spans
 
 
 def _excluded(folded: str, run_start: int) -> bool:
@@ -327,6 +304,20 @@ def _vanity_matches(folded: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _context(text: str, start: int, end: int) -> str:
-    """The number with up to CONTEXT_CHARS on each side, whitespace collapsed and trimmed."""
-    return " ".join(text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS].split())
+def _configure_twin() -> ModuleType | None:
+    """The compiled `python_number_spans`, given the functions it calls back."""
+    runscan = twin("_runscan")
+    if runscan is not None:
+        runscan.configure(classify, classify_short, length_limit, _service_before, _labelled, _UNIT_AFTER.match,
+                          MAX_PARSES)
+    return runscan
+
+
+_RUNSCAN = _configure_twin()
+
+
+def python_context(text: str, start: int, end: int, chars: int) -> str:
+    """text[start:end] with up to `chars` characters on each side, whitespace collapsed and
+    trimmed (the reference of the compiled `context`)."""
+    return " ".join(text[max(0, start - chars):end + chars].split())
+

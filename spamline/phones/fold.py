@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from types import ModuleType
+
+from spamline.phones.compiled import twin
 
 CJK_NUMERALS = "零〇一二三四五六七八九幺洞"
 BREAK = "#"  # stands for enumeration markers (①, ⑴, ⒈): they never join a number
@@ -53,23 +56,38 @@ def _class(chars: set[str]) -> str:
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
-def _zone_pattern() -> tuple[re.Pattern[str], frozenset[str]]:
-    """Stretches holding two or more digit-like characters: the only places folding matters.
-
-    Basic-plane characters only, and starting with a digit-like one, which keeps the
-    regex on its fast path; separators before the first digit are added by `fold`.
-    """
-    digits = set("0123456789OoIl|") | {chr(k) for k, v in TABLE.items() if v in "0123456789OoIl|" and k < 0x10000}
-    seps = set(" -./()+\t") | {chr(k) for k, v in TABLE.items() if v in " -./()+" + IGNORABLE}
-    d, s = _class(digits), _class(seps)
-    return re.compile(f"{d}(?:{s}{{0,6}}+{d})++"), frozenset(seps)
+_DIGIT_LIKE = frozenset("0123456789OoIl|") | {chr(k) for k, v in TABLE.items() if v in "0123456789OoIl|" and k < 0x10000}
+_SEPARATORS = frozenset(" -./()+\t") | {chr(k) for k, v in TABLE.items() if v in " -./()+" + IGNORABLE}
+# Stretches holding two or more digit-like characters: the only places folding matters.
+# Basic-plane characters only, and starting with a digit-like one, which keeps the regex on its
+# fast path; separators before the first digit are added by `fold`.
+ZONE = re.compile(f"{_class(_DIGIT_LIKE)}(?:{_class(_SEPARATORS)}{{0,6}}+{_class(_DIGIT_LIKE)})++")
+_LEADING = _SEPARATORS
 
 
-ZONE, _LEADING = _zone_pattern()
+def _configure_twin() -> ModuleType | None:
+    """The compiled `fold`, given this module's tables: each basic-plane character's folding,
+    and its zone class (1 digit-like, 2 separator, 0 other)."""
+    runscan = twin("_runscan")
+    if runscan is not None:
+        fold_map = "".join(TABLE.get(cp, chr(cp)) for cp in range(0x10000))
+        classes = bytes(1 if chr(cp) in _DIGIT_LIKE else 2 if chr(cp) in _SEPARATORS else 0 for cp in range(0x10000))
+        runscan.configure_fold(fold_map, classes, lambda text: text.translate(TABLE))
+    return runscan
+
+
+_RUNSCAN = _configure_twin()
 
 
 def fold(text: str) -> str:
-    """Fold digits, numerals, separators and look-alike letters; same length as `text`.
+    """Fold digits, numerals, separators and look-alike letters; same length as `text`."""
+    if _RUNSCAN is not None:
+        return _RUNSCAN.fold(text)
+    return python_fold(text)
+
+
+def python_fold(text: str) -> str:
+    """`fold` in Python: the reference of the compiled one.
 
     Only stretches with two or more digit-like characters are folded: elsewhere
     nothing can become part of a number, and skipping them keeps this fast.

@@ -2,9 +2,12 @@
 
 A small regex tokenizer rather than a tree builder, because every character of the
 result must know its offset in the HTML source (lxml and html5lib do not keep them).
+`html_text` runs its compiled twin (_htmlscan.c) when that is built; `python_html_text` is
+the reference the twin reproduces exactly (tests/phones/test_htmlscan.py), and the fallback.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from bisect import bisect_right
@@ -12,7 +15,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import add
 
+from spamline.phones.compiled import twin
 from spamline.phones.textmap import TextMap
+
+_htmlscan = twin("_htmlscan")  # None where not built (or SPAMLINE_PURE_PYTHON=1): python_html_text runs
 
 # a tag's attributes, read as browsers do except that a quoted value never holds "<": a quote
 # opens a value only right after "name=", and a stray or unclosed quote (`<p href=""">`,
@@ -86,6 +92,20 @@ class HtmlText:
 
 def html_text(source: str) -> HtmlText:
     """Split `source` into visible text and the other places numbers hide."""
+    if _htmlscan is None:
+        return python_html_text(source)
+    visible, visible_pieces, others, others_pieces, titles = _htmlscan.scan(source, _cached_unescape)
+    title = ""
+    for start, end in titles:  # the first title that has text, as python_html_text keeps it
+        title = " ".join(html.unescape(source[start:end]).split())
+        if title:
+            break
+    return HtmlText(TextMap.from_pieces("text", visible, visible_pieces), title,
+                    TextMap.from_pieces("text", others, others_pieces))
+
+
+def python_html_text(source: str) -> HtmlText:
+    """html_text in Python: the reference for _htmlscan.scan."""
     doc = HtmlText(TextMap("text"))
     pos, end = 0, len(source)
     while pos < end:
@@ -247,3 +267,6 @@ def _unescape(token: str) -> str:
     except ValueError:
         return "\ufffd"
     return _JS_SIMPLE.get(body, body)
+
+
+_cached_unescape = functools.lru_cache(maxsize=4096)(_unescape)

@@ -1,6 +1,8 @@
 """Text assembled from pieces of a source document, with offsets back into the source."""
 from __future__ import annotations
 
+import struct
+import sys
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +13,11 @@ class Spans(Protocol):
     """Anything that maps offsets of its text to source spans (a TextMap, a lazy stretch's map)."""
 
     def source_span(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+KINDS = ("text", "tel", "attr", "meta", "script", "jsonld")  # the kinds of from_pieces' flags
+_PIECE = struct.Struct("4q")  # text start, source start, source end, flags
+_FLAG_BYTE = 24 if sys.byteorder == "little" else 31  # the low byte of a piece's flags (all < 256)
 
 
 @dataclass
@@ -34,6 +41,7 @@ class TextMap:
     _text: str | None = None
     _kind_from: list[int] = field(default_factory=list)
     _kind_names: list[str] = field(default_factory=list)
+    pieces: bytes | None = None  # the packed pieces of a map made `from_pieces`, while it is not appended to
 
     def begin(self, kind: str) -> None:
         """Text appended from now on is of `kind` (a map can hold tel, attr, meta, ... pieces)."""
@@ -65,8 +73,14 @@ class TextMap:
             self._add(text, source_start, source_end, False)
 
     def _add(self, text: str, sstart: int, send: int, literal: bool) -> None:
+        try:
+            self._tstart.append(self._length)
+        except AttributeError:  # made from_pieces: its offsets are read-only views until now
+            self._tstart, self._sstart, self._send, self._literal = (
+                list(self._tstart), list(self._sstart), list(self._send), list(map(bool, self._literal)))
+            self.pieces = None
+            self._tstart.append(self._length)
         self._parts.append(text)
-        self._tstart.append(self._length)
         self._sstart.append(sstart)
         self._send.append(send)
         self._literal.append(literal)
@@ -102,8 +116,22 @@ class TextMap:
         return built
 
     @classmethod
-    def identity(cls, text: str, kind: str = "text") -> TextMap:
-        """A map of a plain text onto itself."""
-        m = cls(kind)
-        m.add_literal(text, 0)
+    def from_pieces(cls, kind: str, text: str, pieces: bytes) -> TextMap:
+        """A map of `text` from packed native int64s, 4 a piece: text start, source start,
+        source end, flags (bit 0: literal; flags >> 1: index in KINDS), as _htmlscan gives them.
+        The offsets stay in views of `pieces` (an int object for each would cost more than the
+        scan), copied into lists only if the map is appended to."""
+        fields = memoryview(pieces).cast("q")
+        flags = fields[3::4]
+        m = cls(kind, [text] if text else [], fields[0::4], fields[1::4], fields[2::4], flags,  # type: ignore[arg-type]
+                {}, {}, len(text), text, pieces=pieces)
+        if pieces[_FLAG_BYTE::32].translate(None, b"\0\1"):  # kinds other than "text": a range a piece
+            m._literal = [flag & 1 for flag in flags]
+            m._kind_from = m._tstart.tolist()
+            m._kind_names = [KINDS[flag >> 1] for flag in flags]
         return m
+
+    @classmethod
+    def identity(cls, text: str, kind: str = "text") -> TextMap:
+        """A map of a plain text onto itself: one literal piece."""
+        return cls.from_pieces(kind, text, _PIECE.pack(0, 0, len(text), 1)) if text else cls(kind)

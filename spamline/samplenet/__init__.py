@@ -9,18 +9,25 @@
         srv.write_ground_truth("gt.json")
         srv.remove(url, status=410); srv.change_number(url, old, new); srv.restore(url)
 
-Without a server: `SampleNetwork(seed, pages_per_site)` and `render_page(net, host, path, port)`;
+Without a server: `SampleNetwork(seed, pages_per_site)`, `render_page(net, host, path, port)` and
+`render_all(net, port)` (every page);
 `SampleNetwork.large(total_pages=100_000)` renders every page lazily.
 Humans: `python -m spamline.samplenet --port 8080 --ground-truth gt.json`.
 
 All brands, domains (`.test`) and phone numbers are invented.
 """
-from spamline.samplenet.pages import Occurrence, Page, PageTruth, render_page
+from spamline.samplenet.pages import (
+    Occurrence,
+    Page,
+    PageTruth,
+    render_all,
+    render_page,
+)
 from spamline.samplenet.server import SampleNetworkServer
 from spamline.samplenet.site import SampleNetwork, Site, SpamNetwork
 from spamline.samplenet.truth import GroundTruth, Score
 
 __all__ = [
     "GroundTruth", "Occurrence", "Page", "PageTruth", "SampleNetwork", "SampleNetworkServer",
-    "Score", "Site", "SpamNetwork", "render_page",
+    "Score", "Site", "SpamNetwork", "render_all", "render_page",
 ]

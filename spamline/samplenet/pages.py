@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import phonenumbers
@@ -159,6 +160,15 @@ def render_page(net: SampleNetwork, host: str, path: str, port: int,
                       site.is_spam, site.encoding, tuple(ink.occurrences))
     content_type = "text/html" if declare == "meta" else f"text/html; charset={site.encoding}"
     return Page(url, doc.encode(site.encoding), content_type, truth)
+
+
+def render_all(net: SampleNetwork, port: int) -> Iterator[Page]:
+    """Every page of every site of `net`, as served on `port`."""
+    for host in net.hosts:
+        for path in net.paths(host):
+            page = render_page(net, host, path, port)
+            if page is not None:
+                yield page
 
 
 def _order(layout: int, sections: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from spamline.samplenet import SampleNetworkServer
 from spamline.store import open_store
 from tests.jobs.conftest import ROOT, free_port
 
-PROJECT_FILES = ("crawler", "pipelines", "spamline", "pyproject.toml", "README.md")
+PROJECT_FILES = ("crawler", "pipelines", "spamline", "pyproject.toml", "setup.py", "README.md")
 
 
 def api(base: str, endpoint: str, data: list[tuple[str, str]] | None = None) -> dict:

@@ -6,6 +6,7 @@ import codecs
 import pytest
 
 from spamline.phones import decode_body
+from spamline.phones.decode import declared
 
 TEXT = "客服热线：400-812-3456，欢迎来电咨询维修服务"
 
@@ -53,3 +54,9 @@ def test_unknown_charset_label_is_ignored() -> None:
 def test_garbage_decodes_reproducibly(body: bytes) -> None:
     text, encoding = decode_body(body, None)
     assert body.decode(encoding, "replace") == text
+
+
+def test_meta_charset_is_found_in_any_case_and_only_when_needed() -> None:
+    body = f'<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; CharSet=GB2312"></HEAD>{TEXT}'
+    assert decode_body(body.encode("gbk"), None) == (body, "gb18030")
+    assert list(declared(body.encode("gbk"), "text/html; charset=utf-8")) == ["utf-8", "gb18030"]
