@@ -1,6 +1,7 @@
 """Throughput of spamline.phones against phonenumbers.PhoneNumberMatcher on the same pages.
 
     python bench/extract.py [--quick]
+    SPAMLINE_PURE_PYTHON=1 python bench/extract.py    # the pure-Python fallback, without the C twins
 
 Two page sets, each timed in this run:
 
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from spamline.phones import decode_body, extract_document, extract_text
+from spamline.phones.compiled import twin
 from spamline.phones.extract import clear_caches
 from spamline.samplenet import SampleNetwork, render_all
 
@@ -157,7 +159,8 @@ def main() -> None:
     repeat = 2 if args.quick else 5
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}, Python {platform.python_version()}, "
-          f"phonenumbers {phonenumbers.__version__}; best of {repeat} interleaved rounds; target >= 10x")
+          f"phonenumbers {phonenumbers.__version__}; best of {repeat} interleaved rounds; target >= 10x; "
+          f"compiled twins {'on' if twin('_runscan') and twin('_htmlscan') else 'OFF (pure Python)'}")
     compare("small pages", load_pages(args.quick), repeat)
     compare("large pages", large_pages(args.quick), repeat)
 

@@ -305,7 +305,7 @@ def _vanity_matches(folded: str) -> Iterator[re.Match[str]]:
 
 
 def _configure_twin() -> ModuleType | None:
-    """The compiled `python_number_spans`, given the functions it calls back."""
+    """The compiled twin of `python_number_spans` and `python_hits`, given the functions it calls back."""
     runscan = twin("_runscan")
     if runscan is not None:
         runscan.configure(classify, classify_short, length_limit, _service_before, _labelled, _UNIT_AFTER.match,
@@ -318,6 +318,6 @@ _RUNSCAN = _configure_twin()
 
 def python_context(text: str, start: int, end: int, chars: int) -> str:
     """text[start:end] with up to `chars` characters on each side, whitespace collapsed and
-    trimmed (the reference of the compiled `context`)."""
+    trimmed (the compiled `hits` builds the same context)."""
     return " ".join(text[max(0, start - chars):end + chars].split())
 
