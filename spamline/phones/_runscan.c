@@ -1,11 +1,18 @@
 /* Compiled twin of the number finding in extract.py, candidates.py and fold.py.
  *
- * fold(text) is fold.fold; number_spans(folded, text, regions, include_possible, budget) is
- * extract._number_spans: the RUN scan, the runs of digit groups (candidates.runs_in) and their
- * cutting into numbers (extract._numbers_in_run), giving the same (start, end, Number) list.
+ *   fold(text)                          fold.python_fold
+ *   number_spans(folded, text, regions, include_possible, budget)
+ *                                       extract.python_number_spans: the digit-run scan, the
+ *                                       runs of digit groups (candidates.runs_in) and their
+ *                                       cutting into numbers (extract._numbers_in_run)
+ *   hits(spans, text, source, pieces, kinds, hit_type, context_chars)
+ *                                       extract.python_hits, on a map made of packed pieces
+ *   count_chars(text, chars)            how many characters of text are among chars
+ *
  * Everything that reads words or parses numbers stays in Python and is called back: phonenumbers
- * through the cached classify functions, the label and service-word regexes, the budget.
- * tests/phones/test_runscan.py holds this module to the Python code it mirrors.
+ * through the cached classify functions, the label, service-word and unit regexes, the budget's
+ * parse count. The constants below mirror extract.py and candidates.py; tests/phones/
+ * test_runscan.py holds this module to the Python code it mirrors, so a drift fails there.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
