@@ -320,4 +320,3 @@ def python_context(text: str, start: int, end: int, chars: int) -> str:
     """text[start:end] with up to `chars` characters on each side, whitespace collapsed and
     trimmed (the compiled `hits` builds the same context)."""
     return " ".join(text[max(0, start - chars):end + chars].split())
-

@@ -62,7 +62,6 @@ _SEPARATORS = frozenset(" -./()+\t") | {chr(k) for k, v in TABLE.items() if v in
 # Basic-plane characters only, and starting with a digit-like one, which keeps the regex on its
 # fast path; separators before the first digit are added by `fold`.
 ZONE = re.compile(f"{_class(_DIGIT_LIKE)}(?:{_class(_SEPARATORS)}{{0,6}}+{_class(_DIGIT_LIKE)})++")
-_LEADING = _SEPARATORS
 
 
 def _configure_twin() -> ModuleType | None:
@@ -70,9 +69,15 @@ def _configure_twin() -> ModuleType | None:
     and its zone class (1 digit-like, 2 separator, 0 other)."""
     runscan = twin("_runscan")
     if runscan is not None:
-        fold_map = "".join(TABLE.get(cp, chr(cp)) for cp in range(0x10000))
-        classes = bytes(1 if chr(cp) in _DIGIT_LIKE else 2 if chr(cp) in _SEPARATORS else 0 for cp in range(0x10000))
-        runscan.configure_fold(fold_map, classes, lambda text: text.translate(TABLE))
+        fold_map = list(map(chr, range(0x10000)))
+        for cp, folded in TABLE.items():
+            if cp < 0x10000:
+                fold_map[cp] = folded
+        classes = bytearray(0x10000)
+        for chars, zone_class in ((_DIGIT_LIKE, 1), (_SEPARATORS, 2)):
+            for c in chars:
+                classes[ord(c)] = zone_class
+        runscan.configure_fold("".join(fold_map), bytes(classes), lambda text: text.translate(TABLE))
     return runscan
 
 
@@ -101,10 +106,10 @@ def python_fold(text: str) -> str:
     for m in ZONE.finditer(text):
         zone = m.group()
         before = text[m.start() - 1] if m.start() else ""
-        if zone.isascii() and "\t" not in zone and (before.isascii() or before not in _LEADING):
+        if zone.isascii() and "\t" not in zone and (before.isascii() or before not in _SEPARATORS):
             continue  # nothing to fold here, nor right before it
         start = m.start()
-        while start > pos and m.start() - start < 3 and text[start - 1] in _LEADING:
+        while start > pos and m.start() - start < 3 and text[start - 1] in _SEPARATORS:
             start -= 1
         parts.append(text[pos:start])
         parts.append(text[start:m.end()].translate(TABLE))
