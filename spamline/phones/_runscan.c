@@ -636,7 +636,7 @@ static int cut_run(Scan *sc, const Run *run)
                         best_clear(&skipped);
                         goto error;
                     }
-                    Group *g = (Group *)&run->g[i];
+                    const Group *g = &run->g[i];
                     int dot_only = g->sep_end - g->end == 1 && AT(sc->folded, g->end) == '.';
                     take = valid && !(same && dot_only);
                 }
