@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from scrapy.http import Response, TextResponse  # noqa: E402
 
-from crawler import settings as crawler_settings  # noqa: E402
-from crawler.spiders.spam import SpamSpider  # noqa: E402
+from spamline.crawler import settings as crawler_settings  # noqa: E402
+from spamline.crawler.spiders.spam import SpamSpider  # noqa: E402
 from spamline.samplenet import SampleNetworkServer  # noqa: E402
 
 
@@ -63,7 +63,7 @@ import cProfile, json, resource, sys, time
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from bench.pipeline import BareSpider
-from crawler.spiders.spam import SpamSpider
+from spamline.crawler.spiders.spam import SpamSpider
 spec = json.loads(sys.argv[1])
 marks = {}
 
@@ -81,7 +81,7 @@ if spec["mode"] == "full":
         allow_private=True, progress=False, obey_robots=False, job="bench",
         settings=spec["settings"]))
 else:
-    settings = {**spec["settings"], "TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
+    settings = {**spec["settings"], "TWISTED_DNS_RESOLVER": "spamline.crawler.resolver.GuardedResolver",
                 "SPAMLINE_HOST_MAP": spec["hosts"], "SPAMLINE_ALLOW_PRIVATE": True,
                 "SPAMLINE_DATA_DIR": spec["data_dir"], "SPAMLINE_MIN_FREE_MB": 0,
                 "LOG_FILE": spec["data_dir"] + "/bare.log", "DEPTH_PRIORITY": 1,

@@ -37,7 +37,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-from crawler.middlewares.warc import WarcCaptureMiddleware
+from spamline.crawler.middlewares.warc import WarcCaptureMiddleware
 
 url, data_dir, with_warc = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 stats = {"capture_cpu": 0.0}

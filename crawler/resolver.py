@@ -10,7 +10,7 @@ from twisted.internet.error import DNSLookupError
 from zope.interface import implementer
 from twisted.internet.interfaces import IResolverSimple
 
-from crawler.addresses import PrivateAddressRefused, check_address
+from spamline.crawler.addresses import PrivateAddressRefused, check_address
 
 
 @implementer(IResolverSimple)

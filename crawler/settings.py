@@ -6,8 +6,8 @@ SPAMLINE_* values from its command-line options.
 import os
 
 BOT_NAME = "spamline"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["spamline.crawler.spiders"]
+NEWSPIDER_MODULE = "spamline.crawler.spiders"
 
 USER_AGENT = "spamline/0.1 (+evidence crawler for phone-number spam; contact: abuse desk)"
 ROBOTSTXT_OBEY = True
@@ -36,28 +36,28 @@ SPAMLINE_MAX_PAGES_PER_HOST = 20000  # stops endless pagination / calendar traps
 # Breadth-first, so a page limit samples every site rather than one deep chain.
 DEPTH_PRIORITY = 1
 # Scrapy's pickle disk queues, minus their per-request search for the callback's name.
-SCHEDULER_DISK_QUEUE = "crawler.diskqueue.RequestDiskQueue"
-SCHEDULER_START_DISK_QUEUE = "crawler.diskqueue.RequestDiskQueue"
+SCHEDULER_DISK_QUEUE = "spamline.crawler.diskqueue.RequestDiskQueue"
+SCHEDULER_START_DISK_QUEUE = "spamline.crawler.diskqueue.RequestDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Journals requested URLs in JOBDIR so a crawl killed with -9 resumes (spamline.crawl.recover_frontier).
-DUPEFILTER_CLASS = "crawler.journal.JournalingDupeFilter"
+DUPEFILTER_CLASS = "spamline.crawler.journal.JournalingDupeFilter"
 
 # Name resolution maps SPAMLINE_HOST_MAP names and refuses private addresses.
-TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
+TWISTED_DNS_RESOLVER = "spamline.crawler.resolver.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.guard.PrivateAddressGuardMiddleware": 50,
-    "crawler.middlewares.warc.WarcCaptureMiddleware": 950,
+    "spamline.crawler.middlewares.guard.PrivateAddressGuardMiddleware": 50,
+    "spamline.crawler.middlewares.warc.WarcCaptureMiddleware": 950,
 }
 
 EXTENSIONS = {
-    "crawler.extensions.progress.CrawlProgress": 500,
+    "spamline.crawler.extensions.progress.CrawlProgress": 500,
 }
 
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractionPipeline": 100,
-    "pipelines.features.FeaturesPipeline": 200,
-    "pipelines.store.StorePipeline": 900,
+    "spamline.pipelines.extract.ExtractionPipeline": 100,
+    "spamline.pipelines.features.FeaturesPipeline": 200,
+    "spamline.pipelines.store.StorePipeline": 900,
 }
 
 # spamline's own settings (overridden by the CLI).

@@ -23,7 +23,7 @@ from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.conf import build_component_list
 
-from pipelines.workers import WorkerPool
+from spamline.pipelines.workers import WorkerPool
 from spamline.brands.features import PageFeatures, html_of, page_features
 from spamline.brands.registry import BrandIndex, registered_brands
 from spamline.model import Brand, Capture, PhoneHit
@@ -32,7 +32,7 @@ from spamline.phones import extract_document
 log = logging.getLogger(__name__)
 
 TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
-FEATURES_PIPELINE = "pipelines.features.FeaturesPipeline"
+FEATURES_PIPELINE = "spamline.pipelines.features.FeaturesPipeline"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from scrapy.dupefilters import RFPDupeFilter
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
-from crawler.journal import JOURNAL
+from spamline.crawler.journal import JOURNAL
 from spamline.datadir import DataDir
 from spamline.model import stable_id, utc_now
 from spamline.store import StoreUnavailable, open_store
@@ -43,7 +43,7 @@ class CrawlOptions:
     obey_robots: bool = True
     progress: bool = True
     settings: dict[str, Any] = field(default_factory=dict)  # any further Scrapy settings
-    spider: str = "crawler.spiders.spam.SpamSpider"  # import path of the spider class
+    spider: str = "spamline.crawler.spiders.spam.SpamSpider"  # import path of the spider class
     spider_args: dict[str, Any] = field(default_factory=dict)  # further spider arguments
 
     @property
@@ -76,7 +76,7 @@ class CrawlSummary:
 def crawl_settings(opts: CrawlOptions) -> Settings:
     """Project settings with the options applied."""
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule("spamline.crawler.settings", priority="project")
     job = opts.job_name
     values: dict[str, Any] = {
         "SPAMLINE_DATA_DIR": str(opts.data_dir.root),

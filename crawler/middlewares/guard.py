@@ -8,7 +8,7 @@ from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.addresses import PrivateAddressRefused, check_address, parse_ip
+from spamline.crawler.addresses import PrivateAddressRefused, check_address, parse_ip
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 

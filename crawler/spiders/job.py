@@ -11,7 +11,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.spiders.spam import SpamSpider, as_list
+from spamline.crawler.spiders.spam import SpamSpider, as_list
 from spamline.model import Capture
 from spamline.phones import extract_document
 

@@ -7,7 +7,7 @@ from typing import Any
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.spiders.spam import SpamSpider
+from spamline.crawler.spiders.spam import SpamSpider
 from spamline.model import Capture, utc_now
 
 

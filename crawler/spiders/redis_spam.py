@@ -16,8 +16,8 @@ from typing import Any
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from crawler.spiders.job import JobSpider
-from crawler.spiders.spam import SpamSpider
+from spamline.crawler.spiders.job import JobSpider
+from spamline.crawler.spiders.spam import SpamSpider
 from spamline.jobs.frontier import LeasedScheduler, frontier_settings
 
 

@@ -15,8 +15,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
-from crawler.resolver import refusal_reason
-from pipelines.extract import ExtractionPipeline
+from spamline.crawler.resolver import refusal_reason
+from spamline.pipelines.extract import ExtractionPipeline
 from spamline.model import Capture, utc_now
 
 DISK_FULL = "disk_full"  # finish reason when the data dir runs out of space

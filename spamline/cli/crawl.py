@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from crawler.spiders.spam import DISK_FULL
+from spamline.crawler.spiders.spam import DISK_FULL
 from spamline.cli.common import data_dir_option, store_option
 from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir

@@ -50,7 +50,7 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
         summary = run_crawl(CrawlOptions(
             urls=targets, data_dir=data_dir, store_url=store_url, job=RECHECK_JOB,
             allow_private=allow_private, host_map=parse_resolve(resolve),
-            progress=False, spider="crawler.spiders.recheck.RecheckSpider",
+            progress=False, spider="spamline.crawler.spiders.recheck.RecheckSpider",
         ))
         click.echo(f"rechecked {len(targets)} pages in {summary.seconds:.1f}s "
                    f"({summary.failed} without a response)", err=True)

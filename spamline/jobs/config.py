@@ -51,8 +51,8 @@ from spamline.jobs.seeds import is_http_url, read_url_list
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-JOB_SPIDER = "crawler.spiders.job.JobSpider"
-REDIS_JOB_SPIDER = "crawler.spiders.redis_spam.RedisJobSpider"
+JOB_SPIDER = "spamline.crawler.spiders.job.JobSpider"
+REDIS_JOB_SPIDER = "spamline.crawler.spiders.redis_spam.RedisJobSpider"
 SECTIONS: dict[str, set[str]] = {
     "seeds": {"urls", "sitemaps", "robots_sitemaps", "url_file"},
     "limits": {"max_pages", "depth"},

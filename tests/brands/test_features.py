@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from scrapy.utils.test import get_crawler
 
-from pipelines.features import FeaturesPipeline
+from spamline.pipelines.features import FeaturesPipeline
 from spamline.brands.features import PageAnalyzer
 from spamline.brands.fingerprint import (
     TemplateIndex,

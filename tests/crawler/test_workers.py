@@ -15,14 +15,14 @@ from scrapy.http import HtmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
-from pipelines.extract import ExtractionPipeline, PageReader
-from pipelines.features import FeaturesPipeline
-from pipelines.workers import WorkerDied, WorkerPool
+from spamline.pipelines.extract import ExtractionPipeline, PageReader
+from spamline.pipelines.features import FeaturesPipeline
+from spamline.pipelines.workers import WorkerDied, WorkerPool
 from spamline.model import Capture
 from spamline.samplenet.pages import render_page
 from spamline.samplenet.site import SampleNetwork
 
-PIPELINES = {"pipelines.extract.ExtractionPipeline": 100, "pipelines.features.FeaturesPipeline": 200}
+PIPELINES = {"spamline.pipelines.extract.ExtractionPipeline": 100, "spamline.pipelines.features.FeaturesPipeline": 200}
 
 
 def sample_pages() -> list[Capture]:

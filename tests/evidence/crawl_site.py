@@ -55,10 +55,10 @@ def main() -> None:
     parser.add_argument("--host-map", default="{}", help="JSON {host: ip}, resolved by crawler.resolver")
     args = parser.parse_args()
     host_map = json.loads(args.host_map)
-    resolver = {"TWISTED_DNS_RESOLVER": "crawler.resolver.GuardedResolver",
+    resolver = {"TWISTED_DNS_RESOLVER": "spamline.crawler.resolver.GuardedResolver",
                 "SPAMLINE_HOST_MAP": host_map, "SPAMLINE_ALLOW_PRIVATE": True} if host_map else {}
     process = CrawlerProcess({**resolver,
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.warc.WarcCaptureMiddleware": 950},
+        "DOWNLOADER_MIDDLEWARES": {"spamline.crawler.middlewares.warc.WarcCaptureMiddleware": 950},
         "SPAMLINE_DATA_DIR": args.data_dir, "SPAMLINE_JOB": args.job,
         "SPAMLINE_WARC_MAX_SIZE": args.max_size, "ROBOTSTXT_OBEY": False,
         "LOG_LEVEL": "WARNING", "HTTPERROR_ALLOW_ALL": True, "TELNETCONSOLE_ENABLED": False,

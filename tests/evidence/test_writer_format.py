@@ -168,7 +168,7 @@ def test_timestamp14_is_warcios(moment):
 def test_compress_level_is_a_setting(tmp_path):
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares.warc import WarcCaptureMiddleware
+    from spamline.crawler.middlewares.warc import WarcCaptureMiddleware
 
     sizes = {}
     for level in (1, 9):

@@ -65,7 +65,7 @@ def test_full_job_maps_to_crawl_options(tmp_path: Path) -> None:
     assert opts.job == "shops" and opts.store_url == "es://127.0.0.1:9200"
     assert opts.max_pages == 50 and opts.depth == 2 and opts.obey_robots is False
     assert opts.host_map == {"shop.test": "127.0.0.1"} and opts.allow_private
-    assert opts.spider == "crawler.spiders.job.JobSpider"
+    assert opts.spider == "spamline.crawler.spiders.job.JobSpider"
     assert opts.spider_args == {"sitemaps": ["http://shop.test/sitemap.xml"],
                                 "robots_sitemaps": True, "allowed_domains": ["shop.test"],
                                 "pivot": True}

@@ -71,7 +71,7 @@ def deploy(base: str, tmp_path: Path) -> str:
         elif source.exists():
             shutil.copy(source, project / name)
     (project / "scrapy.cfg").write_text(
-        f"[settings]\ndefault = crawler.settings\n\n[deploy]\nurl = {base}/\nproject = spamline\n")
+        f"[settings]\ndefault = spamline.crawler.settings\n\n[deploy]\nurl = {base}/\nproject = spamline\n")
     result = subprocess.run(["scrapyd-deploy"], check=False, cwd=project, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

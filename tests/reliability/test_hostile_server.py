@@ -9,7 +9,7 @@ import psutil
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import settings as defaults
+from spamline.crawler import settings as defaults
 from spamline.datadir import DataDir
 from spamline.store import open_store
 from tests.reliability.conftest import crawl_proc

@@ -12,8 +12,8 @@ from scrapy.squeues import PickleFifoDiskQueue
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from crawler.diskqueue import RequestDiskQueue
-from crawler.journal import JOURNAL, JournalingDupeFilter
+from spamline.crawler.diskqueue import RequestDiskQueue
+from spamline.crawler.journal import JOURNAL, JournalingDupeFilter
 
 
 class Spider(scrapy.Spider):

@@ -18,9 +18,9 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from crawler.addresses import PrivateAddressRefused, check_address
-from crawler.middlewares.guard import PrivateAddressGuardMiddleware
-from crawler.resolver import GuardedResolver
+from spamline.crawler.addresses import PrivateAddressRefused, check_address
+from spamline.crawler.middlewares.guard import PrivateAddressGuardMiddleware
+from spamline.crawler.resolver import GuardedResolver
 from tests.reliability.faultserver import FaultServer
 
 NOT_PUBLIC = ["127.0.0.1", "127.9.9.9", "::1", "10.0.0.5", "172.16.3.4", "192.168.1.1",

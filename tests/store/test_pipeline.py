@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from scrapy.utils.test import get_crawler
 
-from pipelines.store import StorePipeline
+from spamline.pipelines.store import StorePipeline
 from spamline.cli import main
 from spamline.datadir import DataDir
 from spamline.model import sightings_of
