@@ -9,7 +9,7 @@ from rich.table import Table
 
 from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
 from spamline.datadir import DataDir
-from spamline.phones import normalize_number
+from spamline.phones.normalize import number_readings
 from spamline.store import open_store
 from spamline.store.base import SearchFilters
 
@@ -32,6 +32,8 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
            since: str | None, until: str | None, number_type: str | None, brand: str | None,
            domain: str | None, limit: int) -> None:
     """Find sightings by a number in any format, a brand, a domain or page text."""
+    if not query.strip():
+        raise click.UsageError("QUERY is empty: give a number, a brand, a domain or words of page text")
     filters = SearchFilters(since=since, until=until, number_type=number_type, brand=brand,
                             domain=domain)
     with open_store(store_url, data_dir) as store:
@@ -56,17 +58,21 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
 @data_dir_option
 @store_option
 @json_option
-def number(number: str, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+@click.option("--region", help="Read a number without a country code as one of this region "
+              "(ISO code, e.g. US, CN); default: try the default region, then NANP.")
+def number(number: str, data_dir: DataDir, store_url: str | None, as_json: bool,
+           region: str | None) -> None:
     """One number's profile: brands, domains, first/last seen, network."""
-    e164 = normalize_number(number)
-    if e164 is None:
+    readings = number_readings(number, region.upper() if region else None)
+    if not readings:
         raise click.ClickException(
             f"{number!r} is not a phone number I can read; write it with its country code, "
-            "e.g. +86 400 812 3456 or +1 800 555 0123")
+            "e.g. +86 400 812 3456 or +1 800 555 0123, or give --region")
     with open_store(store_url, data_dir) as store:
-        profile = store.number_profile(e164)
+        profile = next(filter(None, map(store.number_profile, readings)), None)
     if profile is None:
-        raise click.ClickException(f"{e164} was never seen; crawl pages first or check the number")
+        raise click.ClickException(f"{' or '.join(readings)} was never seen; crawl pages first, "
+                                   "check the number or give --region")
     if as_json:
         print_json_lines([profile])
         return

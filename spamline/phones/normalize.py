@@ -34,3 +34,10 @@ def normalize_number(s: str, region: str | None = None) -> str | None:
     if not plus and (short := classify_short(digits, region)):
         return short.e164
     return None
+
+
+def number_readings(s: str, region: str | None = None) -> list[str]:
+    """Every E.164 reading of a typed number: in `region` alone when one is given, else in the
+    default region and in NANP (numbers typed as 1-866-555-0170 or 866-555-0170), in that order."""
+    regions = [region] if region else [DEFAULT_REGION, "US"]
+    return list(dict.fromkeys(e for r in regions if (e := normalize_number(s, r))))
