@@ -989,6 +989,13 @@ static Py_ssize_t piece_at(const Piece *p, Py_ssize_t n, Py_ssize_t pos)
     return lo - 1;
 }
 
+/* a piece whose kind is one of nkinds and whose source span lies inside a source of slen characters */
+static int piece_ok(const Piece *q, Py_ssize_t nkinds, Py_ssize_t slen)
+{
+    return q->flags >= 0 && (q->flags >> 1) < nkinds && q->sstart >= 0 && q->sstart <= q->send
+           && q->send <= slen;
+}
+
 /* extract.python_hits on a map made of pieces: a hit for each (start, end, Number) span */
 static PyObject *hits(PyObject *self, PyObject *args)
 {
@@ -997,7 +1004,13 @@ static PyObject *hits(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!UUSO!On:hits", &PyList_Type, &spans, &text, &source, &pieces, &PyTuple_Type,
                           &kinds, &hit_type, &chars))
         return NULL;
+    if (PyBytes_GET_SIZE(pieces) % (Py_ssize_t)sizeof(Piece) != 0 || chars < 0) {
+        PyErr_SetString(PyExc_ValueError, "pieces must be whole packed pieces, chars not negative");
+        return NULL;
+    }
     Py_ssize_t npieces = PyBytes_GET_SIZE(pieces) / (Py_ssize_t)sizeof(Piece);
+    Py_ssize_t nkinds = PyTuple_GET_SIZE(kinds), tlen = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t slen = PyUnicode_GET_LENGTH(source);
     const Piece *p = (const Piece *)PyBytes_AS_STRING(pieces);
     PyObject *out = PyList_New(0);
     if (out == NULL)
@@ -1008,12 +1021,17 @@ static PyObject *hits(PyObject *self, PyObject *args)
         if (!PyArg_ParseTuple(PyList_GET_ITEM(spans, k), "nnO:hits", &s, &e, &number))
             goto error;
         Py_ssize_t i = piece_at(p, npieces, s), j = piece_at(p, npieces, e - 1);
-        if (e <= s || i < 0 || (p[i].flags >> 1) >= PyTuple_GET_SIZE(kinds)) {
+        if (s < 0 || e <= s || e > tlen || i < 0 || j < i || !piece_ok(&p[i], nkinds, slen)
+            || !piece_ok(&p[j], nkinds, slen)) {
             PyErr_SetString(PyExc_ValueError, "a span outside the map's text, or a piece of an unknown kind");
             goto error;
         }
         Py_ssize_t ss = (p[i].flags & 1) ? p[i].sstart + (s - p[i].tstart) : p[i].sstart;
         Py_ssize_t se = (p[j].flags & 1) ? p[j].sstart + (e - p[j].tstart) : p[j].send;
+        if (ss < 0 || se < ss || se > slen) {
+            PyErr_SetString(PyExc_ValueError, "a piece maps the span outside the source");
+            goto error;
+        }
         PyObject *raw = PyUnicode_Substring(source, ss, se);
         PyObject *start = PyLong_FromSsize_t(ss), *end = PyLong_FromSsize_t(se);
         PyObject *ctx = collapse(text, s, e, chars);

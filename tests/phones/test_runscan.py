@@ -8,6 +8,7 @@ full of digits, look-alikes, numerals, separators and labels.
 from __future__ import annotations
 
 import json
+import struct
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,6 +133,30 @@ def test_hit_context_collapses_every_kind_of_whitespace_alike() -> None:
         spans = [(start, start + 10, number), (0, len(text), number)]
         got = RUNSCAN.hits(spans, text, text, tm.pieces, (tm.kind, *KINDS[1:]), PhoneHit, CONTEXT_CHARS)
         assert got == python_hits(spans, tm, text)
+
+
+def test_hits_refuses_pieces_it_cannot_index_with() -> None:
+    """Packed pieces come from an argument: a bad kind, source span or size is an error, never a read."""
+    text = "call 4008123456 now"
+    number = extract.classify("4008123456", "CN")
+    spans = [(5, 15, number)]
+    kinds = (KINDS[0],)
+
+    def packed(*fields: int) -> bytes:
+        return struct.pack("4q", *fields)
+
+    bad = {"negative kind": packed(0, 0, len(text), -2), "unknown kind": packed(0, 0, len(text), 8),
+           "source past its end": packed(0, 0, len(text) + 99, 1),
+           "negative source start": packed(0, -5, len(text), 1),
+           "torn piece": packed(0, 0, len(text), 1)[:-3]}
+    for why, pieces in bad.items():
+        with pytest.raises(ValueError):
+            RUNSCAN.hits(spans, text, text, pieces, kinds, PhoneHit, CONTEXT_CHARS)
+            pytest.fail(why)
+    with pytest.raises(ValueError):  # a span past the text's end
+        RUNSCAN.hits([(5, 99, number)], text, text, packed(0, 0, len(text), 1), kinds, PhoneHit, 10)
+    good = RUNSCAN.hits(spans, text, text, packed(0, 0, len(text), 1), kinds, PhoneHit, CONTEXT_CHARS)
+    assert [h.raw for h in good] == ["4008123456"]
 
 
 @BOUNDED
