@@ -37,6 +37,17 @@ class DataDir:
             )
         return cls(root)
 
+    @classmethod
+    def existing(cls, path: str | os.PathLike[str]) -> "DataDir":
+        """A data directory that must already exist: reading commands never create one."""
+        root = Path(path).expanduser().resolve()
+        if not root.is_dir():
+            raise DataDirError(
+                f"no spamline data directory at {root}. Check --data-dir "
+                "or $SPAMLINE_DATA_DIR, or make one with `spamline demo` or `spamline crawl`."
+            )
+        return cls(root)
+
     @property
     def db(self) -> Path:
         return self.root / "spamline.db"

@@ -14,11 +14,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def data_dir_option(f: F) -> F:
-    """--data-dir DIR (env SPAMLINE_DATA_DIR), resolved to an opened DataDir."""
+    """--data-dir DIR (env SPAMLINE_DATA_DIR), opened and created if needed."""
+    return _data_dir_option(DataDir.open)(f)
 
+
+def existing_data_dir_option(f: F) -> F:
+    """--data-dir DIR for commands that only read: a missing data dir is an error naming it."""
+    return _data_dir_option(DataDir.existing)(f)
+
+
+def _data_dir_option(opener: Callable[[str], DataDir]) -> Callable[[F], F]:
     def convert(ctx: click.Context, param: click.Parameter, value: str) -> DataDir:
         try:
-            return DataDir.open(value)
+            return opener(value)
         except DataDirError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -26,7 +34,7 @@ def data_dir_option(f: F) -> F:
         "--data-dir", "data_dir", default=DEFAULT_DATA_DIR, envvar="SPAMLINE_DATA_DIR",
         show_default=True, callback=convert, is_eager=False,
         help="Folder holding the store, WARCs, crawl state and exports.",
-    )(f)
+    )
 
 
 def store_option(f: F) -> F:

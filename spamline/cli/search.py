@@ -7,7 +7,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import existing_data_dir_option, json_option, print_json_lines, store_option
 from spamline.datadir import DataDir
 from spamline.phones.normalize import number_readings
 from spamline.store import open_store
@@ -19,7 +19,7 @@ NUMBER_TYPES = ["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_
 
 @click.command()
 @click.argument("query")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 @click.option("--since", help="Only sightings captured at or after this ISO date.")
@@ -55,7 +55,7 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
 
 @click.command()
 @click.argument("number")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 @click.option("--region", help="Read a number without a country code as one of this region "

@@ -47,3 +47,12 @@ def test_empty_search_is_a_usage_error(tmp_path) -> None:
     for query in ("", "   "):
         result = run("search", query, "--data-dir", root)
         assert result.exit_code == 2 and "QUERY is empty" in result.output
+
+
+def test_reading_commands_never_create_a_data_dir(tmp_path) -> None:
+    store_with_toll_free(tmp_path)
+    missing = tmp_path / "dat"  # a typo of tmp_path / "data"
+    for args in (["search", "866-555-0170"], ["number", "866-555-0170"]):
+        result = run(*args, "--data-dir", str(missing))
+        assert result.exit_code == 1 and f"no spamline data directory at {missing}" in result.output
+    assert not missing.exists()
