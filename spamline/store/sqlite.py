@@ -212,8 +212,8 @@ class SQLiteStore(Store):
     def search(self, query: str, filters: SearchFilters | None = None, limit: int = 100,
                offset: int = 0) -> list[Sighting]:
         query = query.strip()
-        if not query:
-            return []
+        if not query or not _is_text(query):
+            return []  # a lone surrogate stands in no stored text
         where, params = self._filters(filters or SearchFilters())
         if e164 := as_number(query):
             return self._sightings("s.e164 = ?", [e164], where, params, limit, offset)
@@ -442,9 +442,19 @@ def _widen(spans: dict[str, list[str]], key: str, when: str, kind: str | None = 
         span[0], span[1] = min(span[0], when), max(span[1], when)
 
 
+def _is_text(s: str) -> bool:
+    """Whether `s` can be stored as UTF-8 (it holds no lone surrogate)."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text_match(query: str) -> tuple[str, list[str]]:
     """The sub-select of captures whose title or text contains `query`, with its parameters."""
-    if len(query) >= 3:  # the trigram index answers substrings of three characters or more
+    if len(query) >= 3 and "\x00" not in query:  # the trigram index answers substrings of three
+        # characters or more; FTS5 query syntax cannot hold a NUL, LIKE can
         return ("SELECT rowid FROM capture_text WHERE capture_text MATCH ?",
                 ['"' + query.replace('"', '""') + '"'])
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

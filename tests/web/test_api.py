@@ -63,6 +63,15 @@ def test_search_rejects_bad_parameters(client, site):
     assert get(client, "/api/search", site.analyst, q="x", number_type="fax").status_code == 422
 
 
+@pytest.mark.parametrize("raw_q", ["a%00b", "%00", "400%00849", "%ED%A0%80", "x%ED%BF%BFy", "%FF%FE",
+                                   "%22a%22%20OR%20b*", "NEAR(a%20b)", "a%00%22%00b"])
+def test_search_with_nul_surrogate_or_fts_syntax_is_no_server_error(client, site, raw_q):
+    """NULs, UTF-8-encoded lone surrogates, invalid UTF-8 and FTS5 syntax, as a browser sends them."""
+    for path in ("/api/search", "/"):
+        response = client.get(f"{path}?q={raw_q}", headers=bearer(site.analyst))
+        assert response.status_code == 200, (path, raw_q, response.text[:200])
+
+
 def test_search_empty_result(client, site):
     body = get(client, "/api/search", site.analyst, q="nothing-like-this").json()
     assert body["results"] == [] and body["next_offset"] is None
