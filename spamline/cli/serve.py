@@ -1,6 +1,8 @@
 """`spamline serve`: the web app and JSON API over the data dir's store."""
 from __future__ import annotations
 
+import socket
+
 import click
 
 from spamline.cli.common import data_dir_option, store_option
@@ -30,6 +32,22 @@ def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> Non
     if not Users.of(data_dir).list():
         click.echo("no users yet: create one with `spamline user add NAME --role analyst` "
                    "and sign in with the token it prints", err=True)
+    listener = bind(host, port)
     click.echo(f"serving {data_dir.root} on http://{host}:{port}/ "
                "(API described at /openapi.json)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything says "serving"; a busy port is a clear error."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}. Another program may be using "
+            "the port: pick another with --port, or check --host.") from exc
+    return listener

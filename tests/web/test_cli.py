@@ -59,3 +59,14 @@ def test_user_remove_and_list(tmp_path):
 def test_serve_refuses_a_bad_store_url(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path), "--store", "ftp://x"])
     assert result.exit_code == 1 and "unknown store URL" in result.output
+
+
+def test_serve_on_a_busy_port_says_so_and_exits_1(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path / "d"), "--port", str(port)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "serving" not in result.output
