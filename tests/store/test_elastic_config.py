@@ -5,6 +5,7 @@ import pytest
 
 from spamline.datadir import DataDir
 from spamline.store import StoreUnavailable, open_store
+from spamline.store.elastic import epoch_ms
 
 from .backends import closed_port
 
@@ -30,3 +31,13 @@ def test_unreachable_server_says_what_to_do_and_never_prints_credentials(
 def test_bad_urls_are_refused_before_connecting(tmp_path, url: str, advice: str) -> None:
     with pytest.raises(ValueError, match=advice):
         open_store(url, DataDir.open(tmp_path))
+
+
+@pytest.mark.parametrize("when, ms", [
+    ("2026-11-05T08:00:00Z", 1793865600000),
+    ("2026-11-05T08:00:00.5Z", 1793865600500),  # sorts before the line above as a string
+    ("2026-11-05T16:00:00+08:00", 1793865600000),
+    ("2026-11-05T08:00:00", 1793865600000),  # naive: UTC
+])
+def test_span_times_compare_as_epoch_ms(when: str, ms: int) -> None:
+    assert epoch_ms(when) == ms
