@@ -197,7 +197,15 @@ class ElasticStore(Store):
         return cls(client, prefix, where=host)
 
     def close(self) -> None:
-        self.es.close()
+        """Make our writes visible to every reader (not only after the next periodic
+        refresh), then close the connection."""
+        try:
+            with self._errors("refresh"):
+                self._refresh()
+        except StoreUnavailable:
+            pass  # written all the same: visible after the index's own refresh
+        finally:
+            self.es.close()
 
     def drop(self) -> None:
         """Delete every index and template under this prefix (tests, re-migration), each
