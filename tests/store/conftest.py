@@ -28,8 +28,29 @@ def es_prefix() -> str:
     return f"spamline-test-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("es", marks=pytest.mark.es),
-                        pytest.param("es-emulator", marks=pytest.mark.esemu)])
+def es_base(request: pytest.FixtureRequest, kind: str) -> str:
+    """The URL of a real server ("es", from SPAMLINE_ES_URL) or of the emulator; on the
+    emulator, a test it answers wrongly is an xfail naming the real behaviour."""
+    if kind == "es":
+        if not ES_URL:
+            pytest.skip(ES_SKIP)
+        return ES_URL.rstrip("/")
+    if reason := EMULATOR_XFAIL.get(request.function.__name__):
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+    return request.getfixturevalue("es_emulator")
+
+
+ES_KINDS = [pytest.param("es", marks=pytest.mark.es),
+            pytest.param("es-emulator", marks=pytest.mark.esemu)]
+
+
+@pytest.fixture(params=ES_KINDS)
+def es_url(request: pytest.FixtureRequest) -> str:
+    """A real Elasticsearch (when SPAMLINE_ES_URL is set) and the emulator, in turn."""
+    return es_base(request, request.param)
+
+
+@pytest.fixture(params=["sqlite", *ES_KINDS])
 def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
     """An empty store of each backend (real Elasticsearch only when SPAMLINE_ES_URL is set)."""
     data_dir = DataDir.open(tmp_path / "data")
@@ -38,15 +59,7 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
         yield st
         st.close()
         return
-    if request.param == "es":
-        if not ES_URL:
-            pytest.skip(ES_SKIP)
-        base = ES_URL
-    else:
-        base = request.getfixturevalue("es_emulator")
-        if reason := EMULATOR_XFAIL.get(request.function.__name__):
-            request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
-    st = open_store(f"{base.rstrip('/')}/{es_prefix()}", data_dir)
+    st = open_store(f"{es_base(request, request.param)}/{es_prefix()}", data_dir)
     try:
         yield st
     finally:

@@ -1,11 +1,10 @@
-"""End to end on the ES-API emulator (noida-db, not a real Elasticsearch): crawl the sample
-network with `--store es://…`, search it, export evidence and verify the package."""
+"""End to end on Elasticsearch (the ES-API emulator, noida-db, which is not a real
+Elasticsearch; and a real server when SPAMLINE_ES_URL is set): crawl the sample network
+with `--store es://…`, search it, export evidence and verify the package."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pytest
 
 from spamline.datadir import DataDir
 from spamline.samplenet import SampleNetworkServer
@@ -14,11 +13,10 @@ from tests.crawler.conftest import crawl_args, run_spamline
 
 from .conftest import es_prefix
 
-pytestmark = pytest.mark.esemu
 
 
-def test_crawl_search_and_export_through_elasticsearch(es_emulator: str, tmp_path: Path) -> None:
-    store_url = "es://" + es_emulator.removeprefix("http://") + "/" + es_prefix()
+def test_crawl_search_and_export_through_elasticsearch(es_url: str, tmp_path: Path) -> None:
+    store_url = f"{es_url}/{es_prefix()}".replace("http://", "es://", 1)
     with SampleNetworkServer(seed=7, pages_per_site=2) as srv:
         run_spamline(*crawl_args(srv, tmp_path, "--store", store_url))
         truth = srv.ground_truth

@@ -1,8 +1,8 @@
 """Two crawler processes writing to one store at the same time lose and duplicate nothing.
 
 Both crawl the whole sample network, each with its own data dir (WARCs) and the same
-store, in batches of two captures so their writes interleave: SQLite (one file) and the
-ES-API emulator (noida-db, not a real Elasticsearch).
+store, in batches of two captures so their writes interleave: SQLite (one file), the
+ES-API emulator (noida-db, not a real Elasticsearch) and a real server if SPAMLINE_ES_URL.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from spamline.samplenet import SampleNetworkServer
 from spamline.store import Store, open_store
 from spamline.evidence.records import read_location
 
-from .conftest import es_prefix
+from .conftest import ES_KINDS, es_base, es_prefix
 from .sample import sample_crawl
 
 JOBS = """
@@ -77,14 +77,12 @@ def check_nothing_lost_or_doubled(store: Store, tmp_path: Path, pages: set[str])
         assert (profile.first_seen, profile.last_seen) == (seen[0], seen[-1])
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("es-emulator",
-                                                            marks=pytest.mark.esemu)])
+@pytest.mark.parametrize("backend", ["sqlite", *ES_KINDS])
 def test_two_crawlers_one_store(backend: str, request, tmp_path: Path) -> None:
     if backend == "sqlite":
         store_url = f"sqlite:{tmp_path / 'shared.db'}"
     else:
-        emulator = request.getfixturevalue("es_emulator")
-        store_url = "es://" + emulator.removeprefix("http://") + "/" + es_prefix()
+        store_url = f"{es_base(request, backend)}/{es_prefix()}"
     with SampleNetworkServer(seed=5, pages_per_site=3) as srv:
         writers = [start_writer(tmp_path, name, store_url, srv)
                    for name in ("writer-a", "writer-b")]
@@ -99,10 +97,9 @@ def test_two_crawlers_one_store(backend: str, request, tmp_path: Path) -> None:
                 store.drop()
 
 
-@pytest.mark.esemu
-def test_what_a_closed_writer_wrote_is_visible_to_the_next_reader(es_emulator: str,
+def test_what_a_closed_writer_wrote_is_visible_to_the_next_reader(es_url: str,
                                                                   tmp_path: Path) -> None:
-    url, data = f"{es_emulator}/{es_prefix()}", DataDir.open(tmp_path)
+    url, data = f"{es_url}/{es_prefix()}", DataDir.open(tmp_path)
     with open_store(url, data) as writer:
         writer.add_captures(sample_crawl())
     with open_store(url, data) as reader:  # at once, not after the index's periodic refresh
