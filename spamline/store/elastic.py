@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -173,7 +174,8 @@ class ElasticStore(Store):
     @classmethod
     def from_url(cls, url: str, timeout: float | None = None) -> "ElasticStore":
         """es://host:9200[/prefix] or http(s)://host:9200[/prefix]; credentials from
-        SPAMLINE_ES_API_KEY or SPAMLINE_ES_USER + SPAMLINE_ES_PASSWORD, the CA bundle of
+        SPAMLINE_ES_API_KEY or SPAMLINE_ES_USER + SPAMLINE_ES_PASSWORD (or
+        SPAMLINE_ES_PASSWORD_FILE, a file holding it: Docker secrets), the CA bundle of
         an https server from SPAMLINE_ES_CA_CERTS. The server is asked its version first
         and the official client of that major is used."""
         parts = urlsplit(url)
@@ -188,8 +190,7 @@ class ElasticStore(Store):
         if os.environ.get("SPAMLINE_ES_API_KEY"):
             auth["api_key"] = os.environ["SPAMLINE_ES_API_KEY"]
         elif os.environ.get("SPAMLINE_ES_USER"):
-            auth["basic_auth"] = (os.environ["SPAMLINE_ES_USER"],
-                                  os.environ.get("SPAMLINE_ES_PASSWORD", ""))
+            auth["basic_auth"] = (os.environ["SPAMLINE_ES_USER"], env_password())
         config = node(host, os.environ.get("SPAMLINE_ES_CA_CERTS"))
         lib = client_library(probe(config, auth_headers(**auth), timeout or 30, host), host)
         client = lib.Elasticsearch([config], request_timeout=timeout or 30, max_retries=2,
@@ -567,6 +568,18 @@ def _text_query(query: str, *fields: str) -> dict:
     suffix = "" if len(query) >= 3 else ".uni"
     return {"bool": {"should": [{"match_phrase": {f + suffix: query}} for f in fields],
                      "minimum_should_match": 1}}
+
+
+def env_password() -> str:
+    """SPAMLINE_ES_PASSWORD, or the first line of the file SPAMLINE_ES_PASSWORD_FILE names."""
+    path = os.environ.get("SPAMLINE_ES_PASSWORD_FILE")
+    if not path:
+        return os.environ.get("SPAMLINE_ES_PASSWORD", "")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"cannot read SPAMLINE_ES_PASSWORD_FILE {path}: {exc.strerror}") from exc
+    return text.splitlines()[0] if text else ""
 
 
 def _check_prefix(prefix: str) -> None:
