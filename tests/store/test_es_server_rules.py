@@ -3,6 +3,8 @@ a real one when SPAMLINE_ES_URL is set, and the ES-API emulator (noida-db) alway
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import urllib.error
 import urllib.request
 
@@ -10,15 +12,22 @@ import pytest
 
 from spamline.datadir import DataDir
 from spamline.store import open_store
+from spamline.store.elastic import env_password
+from spamline.store.esclient import auth_headers
 
 from .conftest import es_prefix
 from .sample import sample_crawl
 
 
 def call(method: str, url: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, method=method, headers=headers or {})
+    """One raw request, with the store's credentials and CA bundle from the environment."""
+    user = os.environ.get("SPAMLINE_ES_USER")
+    auth = auth_headers(os.environ.get("SPAMLINE_ES_API_KEY"),
+                        (user, env_password()) if user else None)
+    request = urllib.request.Request(url, method=method, headers={**auth, **(headers or {})})
+    tls = ssl.create_default_context(cafile=os.environ.get("SPAMLINE_ES_CA_CERTS"))
     try:
-        with urllib.request.urlopen(request, timeout=10) as resp:
+        with urllib.request.urlopen(request, timeout=10, context=tls) as resp:
             return resp.status, json.load(resp)
     except urllib.error.HTTPError as exc:
         return exc.code, json.load(exc)
