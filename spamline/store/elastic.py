@@ -186,11 +186,7 @@ class ElasticStore(Store):
         host = f"{scheme}://{parts.hostname}:{parts.port or 9200}"
         prefix = parts.path.strip("/") or "spamline"
         _check_prefix(prefix)
-        auth: dict[str, Any] = {}
-        if os.environ.get("SPAMLINE_ES_API_KEY"):
-            auth["api_key"] = os.environ["SPAMLINE_ES_API_KEY"]
-        elif os.environ.get("SPAMLINE_ES_USER"):
-            auth["basic_auth"] = (os.environ["SPAMLINE_ES_USER"], env_password())
+        auth = env_auth()
         config = node(host, os.environ.get("SPAMLINE_ES_CA_CERTS"))
         lib = client_library(probe(config, auth_headers(**auth), timeout or 30, host), host)
         client = lib.Elasticsearch([config], request_timeout=timeout or 30, max_retries=2,
@@ -568,6 +564,15 @@ def _text_query(query: str, *fields: str) -> dict:
     suffix = "" if len(query) >= 3 else ".uni"
     return {"bool": {"should": [{"match_phrase": {f + suffix: query}} for f in fields],
                      "minimum_should_match": 1}}
+
+
+def env_auth() -> dict[str, Any]:
+    """Credentials from the environment as client arguments (api_key or basic_auth)."""
+    if os.environ.get("SPAMLINE_ES_API_KEY"):
+        return {"api_key": os.environ["SPAMLINE_ES_API_KEY"]}
+    if os.environ.get("SPAMLINE_ES_USER"):
+        return {"basic_auth": (os.environ["SPAMLINE_ES_USER"], env_password())}
+    return {}
 
 
 def env_password() -> str:

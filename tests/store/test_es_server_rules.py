@@ -12,7 +12,7 @@ import pytest
 
 from spamline.datadir import DataDir
 from spamline.store import open_store
-from spamline.store.elastic import env_password
+from spamline.store.elastic import env_auth
 from spamline.store.esclient import auth_headers
 
 from .conftest import es_prefix
@@ -21,9 +21,7 @@ from .sample import sample_crawl
 
 def call(method: str, url: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
     """One raw request, with the store's credentials and CA bundle from the environment."""
-    user = os.environ.get("SPAMLINE_ES_USER")
-    auth = auth_headers(os.environ.get("SPAMLINE_ES_API_KEY"),
-                        (user, env_password()) if user else None)
+    auth = auth_headers(**env_auth())
     request = urllib.request.Request(url, method=method, headers={**auth, **(headers or {})})
     tls = ssl.create_default_context(cafile=os.environ.get("SPAMLINE_ES_CA_CERTS"))
     try:
