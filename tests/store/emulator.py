@@ -39,7 +39,10 @@ def binary() -> Path:
     try:
         path = Path(str(files("noida_db").joinpath("noida-db")))
     except ModuleNotFoundError:
-        pytest.skip("the ES-API emulator is not installed: pip install -e '.[test]'")
+        missing = "the ES-API emulator (noida-db) is not installed: pip install -e '.[test]'"
+        if os.environ.get("CI"):  # CI installs the test extra: a skip there would hide the tier
+            pytest.fail(missing)
+        pytest.skip(missing)
     if not os.access(path, os.X_OK):
         path.chmod(0o755)
     return path
