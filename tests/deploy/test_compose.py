@@ -130,3 +130,11 @@ def test_workers_share_the_frontier_and_the_store(compose: dict, tmp_path: Path)
 def test_shell_scripts_parse(script: str) -> None:
     check = subprocess.run(["bash", "-n", str(DEPLOY / script)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_the_contract_suite_reaches_es01_with_the_spamline_user(compose: dict) -> None:
+    env = compose["services"]["contract"]["environment"]
+    assert env["SPAMLINE_ES_URL"] == "https://es01:9200" and "SPAMLINE_STORE" not in env
+    assert env["SPAMLINE_ES_USER"] == "spamline"
+    users = (DEPLOY / "users.sh").read_text()
+    assert "/_security/user/spamline" in users and '"names": ["spamline*"]' in users
