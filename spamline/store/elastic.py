@@ -244,7 +244,7 @@ class ElasticStore(Store):
         """The names of every index of this prefix (and of no other)."""
         monthly = re.compile(rf"{re.escape(self.prefix)}-(sightings|captures)-\d{{4}}\.\d{{2}}")
         found = self.es.indices.get(index=self._all_indices(), ignore_unavailable=True,
-                                    allow_no_indices=True, expand_wildcards="all")
+                                    allow_no_indices=True)
         entities = {self._index(k) for k in ENTITY_MAPPINGS}
         return sorted(n for n in found if n in entities or monthly.fullmatch(n))
 
@@ -274,7 +274,7 @@ class ElasticStore(Store):
         ignore = (404,) if ignore_missing else ()
         with self._errors(doing):
             self.helpers.bulk(self.es, actions, max_retries=3, initial_backoff=1,
-                         ignore_status=ignore)
+                              ignore_status=ignore)
         self._dirty = True
 
     # --- writes -----------------------------------------------------------
