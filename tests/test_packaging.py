@@ -17,7 +17,7 @@ def test_crawler_and_pipelines_install_under_the_project_namespace(tmp_path: Pat
     assert build.returncode == 0, build.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spamline"]
     for module in ("crawler/settings.py", "crawler/spiders/spam.py", "pipelines/extract.py",
-                   "evidence/templates/report.html"):
+                   "evidence/templates/report.html", "store/kibana.ndjson"):
         assert (tmp_path / "spamline" / module).is_file(), module
 
 

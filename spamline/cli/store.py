@@ -1,4 +1,4 @@
-"""`spamline store info|replay|migrate`: look after the store and its spool."""
+"""`spamline store info|replay|migrate|kibana`: look after the store and its spool."""
 from __future__ import annotations
 
 import click
@@ -101,3 +101,30 @@ def migrate(data_dir: DataDir, source_url: str | None, target_url: str, as_json:
     else:
         click.echo(f"copied {copied} captures; target now holds "
                    + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@store.command()
+@click.option("--url", required=True, help="Kibana's URL, e.g. http://127.0.0.1:5601 "
+              "(with /s/SPACE for another space).")
+@click.option("--prefix", default="spamline", show_default=True,
+              help="The Elasticsearch store's index prefix the data views point at.")
+@click.option("--ca-certs", type=click.Path(exists=True, dir_okay=False),
+              help="CA bundle of an https Kibana.")
+@json_option
+def kibana(url: str, prefix: str, ca_certs: str | None, as_json: bool) -> None:
+    """Load the data views and the dashboard into Kibana (again: replaces them).
+
+    Credentials as for the store: SPAMLINE_ES_USER + SPAMLINE_ES_PASSWORD, or
+    SPAMLINE_ES_API_KEY. Example: spamline store kibana --url http://127.0.0.1:5601
+    """
+    from spamline.store.kibana import DASHBOARD_ID, KibanaError, load_dashboards
+
+    try:
+        answer = load_dashboards(url, prefix, ca_certs=ca_certs)
+    except KibanaError as exc:
+        raise click.ClickException(str(exc)) from exc
+    dashboard = f"{url.rstrip('/')}/app/dashboards#/view/{DASHBOARD_ID}"
+    if as_json:
+        print_json_lines([{"imported": answer.get("successCount", 0), "dashboard": dashboard}])
+    else:
+        click.echo(f"imported {answer.get('successCount', 0)} saved objects; open {dashboard}")

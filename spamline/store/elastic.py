@@ -8,24 +8,24 @@ Ids are deterministic (sighting id, capture id, URL hash, E.164, domain), so a
 retried bulk never duplicates. Page text is indexed twice (trigrams, and single
 characters for one- and two-character queries) so substring search matches the
 SQLite backend, CJK included; it stays out of the sightings' _source.
+First/last-seen spans keep ISO strings for display and epoch milliseconds for the
+scripts that merge them. Index names are always spelled out (no wildcard deletes:
+Elasticsearch 8+ refuses them by default, `action.destructive_requires_name`).
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from elasticsearch import (
-    ApiError,
-    AuthenticationException,
-    Elasticsearch,
-    TransportError,
-    helpers,
-)
+from elastic_transport import TransportError
 
 from spamline.model import (
     Brand,
@@ -40,6 +40,15 @@ from spamline.model import (
     stable_id,
 )
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
+from spamline.store.esclient import (
+    auth_headers,
+    client_library,
+    library_of,
+    node,
+    probe,
+    refusal,
+    server_of,
+)
 from spamline.store.query import (
     as_number,
     brand_names,
@@ -55,12 +64,15 @@ NEWEST_FIRST = [{"captured_at": "desc"}, {"capture_seq": "desc"}, {"start": "des
                 {"e164": "desc"}]
 MAX_TERMS = 1000  # distinct brands / domains listed in a number profile
 
+# first/last seen compared as epoch ms (longs), never as strings
 SPAN_SCRIPT = """
-if (ctx._source.first_seen == null || params.first.compareTo(ctx._source.first_seen) < 0) {
+if (ctx._source.first_ms == null || params.first_ms < ctx._source.first_ms) {
   ctx._source.first_seen = params.first;
+  ctx._source.first_ms = params.first_ms;
 }
-if (ctx._source.last_seen == null || params.last.compareTo(ctx._source.last_seen) >= 0) {
+if (ctx._source.last_ms == null || params.last_ms >= ctx._source.last_ms) {
   ctx._source.last_seen = params.last;
+  ctx._source.last_ms = params.last_ms;
   if (params.title != null) { ctx._source.title = params.title; }
 }
 if (params.type != null && ctx._source.number_type == 'unknown') {
@@ -83,6 +95,8 @@ TEXT = {"type": "text", "analyzer": "trigram",
 KEYWORD = {"type": "keyword"}
 STORED_ONLY = {"type": "keyword", "index": False, "doc_values": False}
 DATE = {"type": "date", "format": "strict_date_optional_time"}
+SPAN = {"first_seen": DATE, "last_seen": DATE, "first_ms": {"type": "long"},
+        "last_ms": {"type": "long"}}
 WARC = {"file": KEYWORD, "offset": {"type": "long"}, "length": {"type": "long"},
         "record_id": KEYWORD, "payload_digest": STORED_ONLY}
 
@@ -112,11 +126,9 @@ CAPTURE_MAPPING = {
     },
 }
 ENTITY_MAPPINGS = {
-    "pages": {"url": KEYWORD, "domain": KEYWORD, "title": STORED_ONLY,
-              "first_seen": DATE, "last_seen": DATE},
-    "numbers": {"e164": KEYWORD, "number_type": KEYWORD, "first_seen": DATE,
-                "last_seen": DATE, "network_id": KEYWORD},
-    "domains": {"domain": KEYWORD, "first_seen": DATE, "last_seen": DATE},
+    "pages": {"url": KEYWORD, "domain": KEYWORD, "title": STORED_ONLY, **SPAN},
+    "numbers": {"e164": KEYWORD, "number_type": KEYWORD, "network_id": KEYWORD, **SPAN},
+    "domains": {"domain": KEYWORD, **SPAN},
     "brands": {"name": KEYWORD, "names": KEYWORD, "aliases": KEYWORD, "official": KEYWORD},
     "networks": {"network_id": KEYWORD, "size": {"type": "integer"},
                  "pages": {"type": "integer"}, "doc": {"type": "object", "enabled": False}},
@@ -126,47 +138,78 @@ ENTITY_MAPPINGS = {
 class ElasticStore(Store):
     """Sightings, captures and their entities in Elasticsearch indices under one prefix."""
 
-    def __init__(self, client: Elasticsearch, prefix: str = "spamline", where: str = "") -> None:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", prefix):
-            raise ValueError(f"bad Elasticsearch index prefix {prefix!r}: use lower-case "
-                             "letters, digits, '-', '_' or '.'")
+    def __init__(self, client: Any, prefix: str = "spamline", where: str = "") -> None:
+        """`client`: an `elasticsearch8` or `elasticsearch9` client; it must match the
+        server's major version (StoreUnavailable says which to use otherwise)."""
+        _check_prefix(prefix)
         self.es = client
+        self.lib = importlib.import_module(library_of(client))
+        self.helpers = importlib.import_module(f"{self.lib.__name__}.helpers")
         self.prefix = prefix
         self.where = where or "Elasticsearch"
         self._dirty = False
         with self._errors("reach"):
-            self.es.info()
+            self._check_server()
         with self._errors("set up indices in"):
             self._setup()
+
+    def _check_server(self) -> None:
+        """Refuse a server this client cannot serve (other major, OpenSearch, unknown)."""
+        try:
+            info = self.es.info()
+            server = server_of(info.body, info.meta.headers.get("x-elastic-product"))
+        except self.lib.UnsupportedProductError as exc:
+            server = server_of(exc.body, None)
+        except self.lib.ApiError as exc:
+            if exc.meta.status not in (400, 406):
+                raise
+            raise StoreUnavailable(
+                f"{self.where} refused the media types of {library_of(self.es)} "
+                f"({exc.message}): it is not the Elasticsearch major this client is for "
+                "(an older Elasticsearch, or OpenSearch). Open the store with "
+                "ElasticStore.from_url, which asks the server and picks the client") from exc
+        if reason := refusal(server, self.where, library_of(self.es)):
+            raise StoreUnavailable(reason)
 
     @classmethod
     def from_url(cls, url: str, timeout: float | None = None) -> "ElasticStore":
         """es://host:9200[/prefix] or http(s)://host:9200[/prefix]; credentials from
-        SPAMLINE_ES_API_KEY or SPAMLINE_ES_USER + SPAMLINE_ES_PASSWORD."""
+        SPAMLINE_ES_API_KEY or SPAMLINE_ES_USER + SPAMLINE_ES_PASSWORD (or
+        SPAMLINE_ES_PASSWORD_FILE, a file holding it: Docker secrets), the CA bundle of
+        an https server from SPAMLINE_ES_CA_CERTS. The server is asked its version first
+        and the official client of that major is used."""
         parts = urlsplit(url)
         if parts.username or parts.password:
             raise ValueError("put Elasticsearch credentials in SPAMLINE_ES_USER and "
                              "SPAMLINE_ES_PASSWORD (or SPAMLINE_ES_API_KEY), not in the URL")
         scheme = "http" if parts.scheme == "es" else parts.scheme
         host = f"{scheme}://{parts.hostname}:{parts.port or 9200}"
-        auth: dict[str, Any] = {}
-        if os.environ.get("SPAMLINE_ES_API_KEY"):
-            auth["api_key"] = os.environ["SPAMLINE_ES_API_KEY"]
-        elif os.environ.get("SPAMLINE_ES_USER"):
-            auth["basic_auth"] = (os.environ["SPAMLINE_ES_USER"],
-                                  os.environ.get("SPAMLINE_ES_PASSWORD", ""))
-        client = Elasticsearch(host, request_timeout=timeout or 30, max_retries=2,
-                               retry_on_timeout=True, **auth)
-        return cls(client, parts.path.strip("/") or "spamline", where=host)
+        prefix = parts.path.strip("/") or "spamline"
+        _check_prefix(prefix)
+        auth = env_auth()
+        config = node(host, os.environ.get("SPAMLINE_ES_CA_CERTS"))
+        lib = client_library(probe(config, auth_headers(**auth), timeout or 30, host), host)
+        client = lib.Elasticsearch([config], request_timeout=timeout or 30, max_retries=2,
+                                   retry_on_timeout=True, **auth)
+        return cls(client, prefix, where=host)
 
     def close(self) -> None:
-        self.es.close()
+        """Make our writes visible to every reader (not only after the next periodic
+        refresh), then close the connection."""
+        try:
+            with self._errors("refresh"):
+                self._refresh()
+        except StoreUnavailable:
+            pass  # written all the same: visible after the index's own refresh
+        finally:
+            self.es.close()
 
     def drop(self) -> None:
-        """Delete every index and template under this prefix (tests, re-migration)."""
+        """Delete every index and template under this prefix (tests, re-migration), each
+        by its own name."""
         with self._errors("delete indices in"):
-            self.es.indices.delete(index=self._all_indices(), ignore_unavailable=True,
-                                   allow_no_indices=True, expand_wildcards="all")
+            for names in _chunks(self._concrete_indices(), 50):
+                self.es.indices.delete(index=",".join(names), ignore_unavailable=True)
             for kind in ("sightings", "captures"):
                 self.es.options(ignore_status=404).indices.delete_index_template(
                     name=f"{self.prefix}-{kind}")
@@ -176,16 +219,16 @@ class ElasticStore(Store):
         """Translate client errors into StoreUnavailable with advice."""
         try:
             yield
-        except AuthenticationException as exc:
+        except self.lib.AuthenticationException as exc:
             raise StoreUnavailable(
                 f"{self.where} refused our credentials ({exc.meta.status}): set "
                 "SPAMLINE_ES_USER and SPAMLINE_ES_PASSWORD, or SPAMLINE_ES_API_KEY") from exc
-        except helpers.BulkIndexError as exc:
+        except self.helpers.BulkIndexError as exc:
             item = next(iter(exc.errors[0].values())) if exc.errors else {}
             raise StoreUnavailable(
                 f"{self.where} rejected {len(exc.errors)} documents while we tried to {doing} "
                 f"it (first: status {item.get('status')}, {item.get('error')})") from exc
-        except (TransportError, ApiError) as exc:
+        except (TransportError, self.lib.ApiError) as exc:
             raise StoreUnavailable(
                 f"cannot {doing} Elasticsearch at {self.where}: {exc}. Start the server "
                 "(or fix --store / SPAMLINE_STORE) and try again") from exc
@@ -194,9 +237,16 @@ class ElasticStore(Store):
         return f"{self.prefix}-{kind}"
 
     def _all_indices(self) -> str:
-        """Every index of this prefix (and of no other), as one comma-separated pattern."""
-        names = [f"{self._index(k)}-*" for k in ("sightings", "captures")]
-        return ",".join(names + [self._index(k) for k in ENTITY_MAPPINGS])
+        """The aliases of the monthly indices and the entity indices, by name."""
+        return ",".join(self._index(k) for k in ("sightings", "captures", *ENTITY_MAPPINGS))
+
+    def _concrete_indices(self) -> list[str]:
+        """The names of every index of this prefix (and of no other)."""
+        monthly = re.compile(rf"{re.escape(self.prefix)}-(sightings|captures)-\d{{4}}\.\d{{2}}")
+        found = self.es.indices.get(index=self._all_indices(), ignore_unavailable=True,
+                                    allow_no_indices=True)
+        entities = {self._index(k) for k in ENTITY_MAPPINGS}
+        return sorted(n for n in found if n in entities or monthly.fullmatch(n))
 
     def _setup(self) -> None:
         for kind, mapping in (("sightings", SIGHTING_MAPPING), ("captures", CAPTURE_MAPPING)):
@@ -223,8 +273,8 @@ class ElasticStore(Store):
     def _bulk(self, actions: list[dict], doing: str, ignore_missing: bool = False) -> None:
         ignore = (404,) if ignore_missing else ()
         with self._errors(doing):
-            helpers.bulk(self.es, actions, max_retries=3, initial_backoff=1,
-                         ignore_status=ignore)
+            self.helpers.bulk(self.es, actions, max_retries=3, initial_backoff=1,
+                              ignore_status=ignore)
         self._dirty = True
 
     # --- writes -----------------------------------------------------------
@@ -244,9 +294,11 @@ class ElasticStore(Store):
             if c.domain:
                 _widen(spans, ("domains", c.domain), c.captured_at, {"domain": c.domain})
         for (kind, doc_id), span in spans.items():
-            params = {"first": span["first"], "last": span["last"], "title": span.get("title"),
-                      "type": span.get("type")}
-            upsert = {**span["doc"], "first_seen": span["first"], "last_seen": span["last"]}
+            (first_ms, first), (last_ms, last) = span["first"], span["last"]
+            params = {"first": first, "first_ms": first_ms, "last": last, "last_ms": last_ms,
+                      "title": span.get("title"), "type": span.get("type")}
+            upsert = {**span["doc"], "first_seen": first, "last_seen": last,
+                      "first_ms": first_ms, "last_ms": last_ms}
             if kind == "pages":
                 upsert["title"] = span["title"]
             if kind == "numbers":
@@ -514,15 +566,57 @@ def _text_query(query: str, *fields: str) -> dict:
                      "minimum_should_match": 1}}
 
 
+def env_auth() -> dict[str, Any]:
+    """Credentials from the environment as client arguments (api_key or basic_auth)."""
+    if os.environ.get("SPAMLINE_ES_API_KEY"):
+        return {"api_key": os.environ["SPAMLINE_ES_API_KEY"]}
+    if os.environ.get("SPAMLINE_ES_USER"):
+        return {"basic_auth": (os.environ["SPAMLINE_ES_USER"], env_password())}
+    return {}
+
+
+def env_password() -> str:
+    """SPAMLINE_ES_PASSWORD, or the first line of the file SPAMLINE_ES_PASSWORD_FILE names."""
+    path = os.environ.get("SPAMLINE_ES_PASSWORD_FILE")
+    if not path:
+        return os.environ.get("SPAMLINE_ES_PASSWORD", "")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"cannot read SPAMLINE_ES_PASSWORD_FILE {path}: {exc.strerror}") from exc
+    return text.splitlines()[0] if text else ""
+
+
+def _check_prefix(prefix: str) -> None:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", prefix):
+        raise ValueError(f"bad Elasticsearch index prefix {prefix!r}: use lower-case "
+                         "letters, digits, '-', '_' or '.'")
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def epoch_ms(when: str) -> int:
+    """An ISO 8601 time (a trailing Z or an offset; naive means UTC) as epoch milliseconds."""
+    t = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return round(t.timestamp() * 1000)
+
+
 def _widen(spans: dict, key: tuple[str, str], when: str, doc: dict, **extra: Any) -> None:
-    """Grow the first/last-seen span kept for an entity within one batch."""
+    """Grow the first/last-seen span kept for an entity within one batch; the ends are
+    (epoch ms, ISO string) pairs, ordered by time."""
+    at = (epoch_ms(when), when)
     span = spans.get(key)
     if span is None:
-        spans[key] = {"first": when, "last": when, "doc": doc, **extra}
+        spans[key] = {"first": at, "last": at, "doc": doc, **extra}
         return
-    span["first"] = min(span["first"], when)
-    if when >= span["last"]:
-        span["last"] = when
+    span["first"] = min(span["first"], at)
+    if at[0] >= span["last"][0]:
+        span["last"] = at
         if "title" in extra:
             span["title"] = extra["title"]
 

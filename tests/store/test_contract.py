@@ -196,3 +196,13 @@ def test_iterators_cover_everything(store: Store) -> None:
     assert {s.sighting_id for s in store.iter_sightings()} == want
     assert len(list(store.iter_sightings())) == len(want)
     assert {c.capture_id for c in store.iter_captures()} == {c.capture_id for c in sample_crawl()}
+
+
+def test_first_and_last_seen_merge_across_batches_in_any_order(store: Store) -> None:
+    for c in reversed(sample_crawl()):  # newest first, one batch each: the merge decides
+        store.add_captures([c])
+    store.add_captures(sample_crawl()[1:2])  # a replayed batch changes nothing
+    fake, mobile = store.number_profile(FAKE), store.number_profile(MOBILE)
+    assert (fake.first_seen, fake.last_seen) == ("2026-11-01T08:00:00Z", "2026-11-05T08:00:00Z")
+    assert (mobile.first_seen, mobile.last_seen) == (
+        "2026-11-01T08:00:00Z", "2026-11-10T00:00:00Z")

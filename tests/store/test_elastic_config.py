@@ -5,6 +5,7 @@ import pytest
 
 from spamline.datadir import DataDir
 from spamline.store import StoreUnavailable, open_store
+from spamline.store.elastic import env_password, epoch_ms
 
 from .backends import closed_port
 
@@ -30,3 +31,25 @@ def test_unreachable_server_says_what_to_do_and_never_prints_credentials(
 def test_bad_urls_are_refused_before_connecting(tmp_path, url: str, advice: str) -> None:
     with pytest.raises(ValueError, match=advice):
         open_store(url, DataDir.open(tmp_path))
+
+
+@pytest.mark.parametrize("when, ms", [
+    ("2026-11-05T08:00:00Z", 1793865600000),
+    ("2026-11-05T08:00:00.5Z", 1793865600500),  # sorts before the line above as a string
+    ("2026-11-05T16:00:00+08:00", 1793865600000),
+    ("2026-11-05T08:00:00", 1793865600000),  # naive: UTC
+])
+def test_span_times_compare_as_epoch_ms(when: str, ms: int) -> None:
+    assert epoch_ms(when) == ms
+
+
+def test_password_from_a_file_docker_secrets(tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "spamline_password"
+    secret.write_text("pw-from-file\n")
+    monkeypatch.setenv("SPAMLINE_ES_USER", "spamline")
+    monkeypatch.setenv("SPAMLINE_ES_PASSWORD", "ignored")
+    monkeypatch.setenv("SPAMLINE_ES_PASSWORD_FILE", str(secret))
+    assert env_password() == "pw-from-file"
+    monkeypatch.setenv("SPAMLINE_ES_PASSWORD_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="cannot read SPAMLINE_ES_PASSWORD_FILE .*missing"):
+        open_store("es://127.0.0.1:9", DataDir.open(tmp_path))
