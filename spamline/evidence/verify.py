@@ -22,6 +22,7 @@ from typing import IO
 from warcio.timeutils import iso_date_to_timestamp
 
 from spamline.evidence import cdxj
+from spamline.evidence.signing import SignatureCheck, Trust, check_signed_data
 
 PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
 
@@ -36,6 +37,7 @@ class Verification:
     records: int = 0
     index_lines: int = 0
     pages: int = 0
+    signature: SignatureCheck = field(default_factory=SignatureCheck)
 
     @property
     def ok(self) -> bool:
@@ -43,7 +45,8 @@ class Verification:
 
     def summary(self) -> str:
         return (f"{self.path}: OK: {self.files} files, {self.records} WARC records, "
-                f"{self.index_lines} index lines and {self.pages} pages verified (SHA-256)")
+                f"{self.index_lines} index lines and {self.pages} pages verified (SHA-256); "
+                f"{self.signature.describe()}")
 
 
 def unsafe_name(name: str) -> bool:
@@ -159,8 +162,13 @@ def _digest_targets(rec: _Record, headers: dict[str, str], block: bytes
         yield "payload", rec.payload_digest, payload
 
 
-def verify_package(path: str | Path) -> Verification:
-    """Check everything in a WACZ file; see Verification.problems for what changed."""
+def verify_package(path: str | Path, *, trust: Trust | None = None,
+                   allow_unsigned: bool = False) -> Verification:
+    """Check everything in a WACZ file; see Verification.problems for what changed.
+
+    The signedData must verify, by a signer `trust` believes, unless allow_unsigned
+    and the package carries none.
+    """
     result = Verification(Path(path))
     try:
         zf = zipfile.ZipFile(path)
@@ -183,7 +191,8 @@ def verify_package(path: str | Path) -> Verification:
         except (ValueError, KeyError, TypeError) as exc:
             result.problems.append(f"datapackage.json: not a valid data package ({exc})")
             return result
-        _check_package_digest(zf, package_bytes, result)
+        _check_package_digest(zf, package_bytes, package.get("created", ""),
+                              trust or Trust(), allow_unsigned, result)
         for name, res in resources.items():
             if unsafe_name(name):
                 result.problems.append(f"datapackage.json: unsafe resource path {name!r} refused")
@@ -212,18 +221,32 @@ def _read_member(zf: zipfile.ZipFile, name: str, result: Verification) -> bytes 
     return None
 
 
-def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, result: Verification) -> None:
+def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, created: str, trust: Trust,
+                          allow_unsigned: bool, result: Verification) -> None:
+    """datapackage-digest.json: its hash, and its signedData (WACZ Signing 0.1.0)."""
     data = _read_member(zf, "datapackage-digest.json", result)
     if data is None:
         return
     try:
-        value = json.loads(data)["hash"]
+        digest = json.loads(data)
+        value = digest["hash"]
     except (ValueError, KeyError, TypeError) as exc:
         result.problems.append(f"datapackage-digest.json: unreadable ({exc})")
         return
-    if value != "sha256:" + hashlib.sha256(package_bytes).hexdigest():
+    package_hash = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+    if value != package_hash:
         result.problems.append("datapackage.json: SHA-256 does not match the hash in "
                                "datapackage-digest.json (one of the two changed)")
+    signed = digest.get("signedData")
+    if signed is None:
+        if not allow_unsigned:
+            result.problems.append("datapackage-digest.json: no signedData: the package is not "
+                                   "signed, so anyone could have made it as it is "
+                                   "(--allow-unsigned checks it anyway)")
+        return
+    result.signature = check_signed_data(signed, package_hash=package_hash, created=created,
+                                         trust=trust)
+    result.problems.extend(result.signature.problems)
 
 
 def _check_file(zf: zipfile.ZipFile, name: str, res: dict, result: Verification) -> None:
