@@ -35,6 +35,13 @@ def _records(warc: bytes) -> list[bytes]:
     return records
 
 
+def _payload_digest(record: bytes) -> bytes:
+    for line in record.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+        if line.lower().startswith(b"warc-payload-digest:"):
+            return line.split(b":", 1)[1].strip()
+    return b""
+
+
 def _forge_record(record: bytes, old: bytes, new: bytes) -> bytes:
     head, _, rest = record.partition(b"\r\n\r\n")
     block = rest[: -4]  # the record ends with CRLF CRLF
@@ -62,18 +69,23 @@ def forge(src: Path, dst: Path, old: bytes, new: bytes, *,
     with zipfile.ZipFile(src) as zf:
         members = {info.filename: (info, zf.read(info)) for info in zf.infolist()}
     warc_name = "archive/data.warc.gz"
-    out, changed = [], False
+    out, digests = [], {}
     for record in _records(members[warc_name][1]):
-        if not changed and b"WARC-Type: response" in record and old in record:
-            record, changed = _forge_record(record, old, new), True
+        if not digests and b"WARC-Type: response" in record and old in record:
+            forged = _forge_record(record, old, new)
+            digests[_payload_digest(record)] = _payload_digest(forged)
+            record = forged
         out.append(gzip.compress(record, mtime=0))
-    assert changed, f"no response holds {old!r}"
+    assert digests, f"no response holds {old!r}"
     warc = b"".join(out)
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "data.warc.gz").write_bytes(warc)
         cdxj.build_index([Path(tmp) / "data.warc.gz"], Path(tmp) / "index.cdxj")
         index = (Path(tmp) / "index.cdxj").read_bytes()
     contents = {name: data for name, (_, data) in members.items()}
+    for name in ("report/report.html", "report/urls.csv", "pages/pages.jsonl"):
+        for was, now in digests.items():  # the report and the CSV cite the payload digest
+            contents[name] = contents[name].replace(was, now)
     contents[warc_name] = warc
     contents["indexes/index.cdxj"] = index
     package = json.loads(contents["datapackage.json"])
