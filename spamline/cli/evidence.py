@@ -123,7 +123,8 @@ def key(data_dir: DataDir) -> None:
 @evidence.command()
 @click.argument("package", type=click.Path(exists=True, dir_okay=False))
 @click.option("--data-dir", "data_dir", default=None, envvar="SPAMLINE_DATA_DIR",
-              help="A data dir whose signing key you trust.")
+              help="A data dir whose signing key you trust, and whose archive must hold "
+                   "every record of the package unchanged.")
 @click.option("--trust", "trust_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="PEM file of a signer's public key, or of a root certificate of domain "
                    "certificates and TSAs to trust besides the system's (repeatable).")
@@ -140,20 +141,26 @@ def verify(package: str, data_dir: str | None, trust_files: tuple[str, ...],
     from spamline.evidence.verify import verify_package
 
     trust = Trust()
+    archive = None
     try:
         for name in trust_files:
             trust.add_file(Path(name))
         if data_dir is not None:
-            trust.add_data_dir(DataDir.existing(data_dir).root)
+            archive = DataDir.existing(data_dir)
+            trust.add_data_dir(archive.root)
         trust.add_system_roots()
     except (SigningError, DataDirError) as exc:
         raise click.ClickException(str(exc)) from exc
-    result = verify_package(package, trust=trust, allow_unsigned=allow_unsigned)
+    result = verify_package(package, trust=trust, allow_unsigned=allow_unsigned,
+                            archive=archive.warcs if archive else None)
     sig = result.signature
     if as_json:
         print_json_lines([{"path": str(result.path), "ok": result.ok, "problems": result.problems,
                            "files": result.files, "records": result.records,
                            "index_lines": result.index_lines, "pages": result.pages,
+                           "record_digests": dict(result.digests),
+                           "urls_rows": result.urls_rows,
+                           "archive_matched": result.archive.matched if result.archive else None,
                            "signature": {"signer": sig.signer, "trusted_as": sig.trusted_as,
                                          "created": sig.created, "timestamp": sig.timestamp,
                                          "tsa": sig.tsa}}])

@@ -43,6 +43,7 @@ class RecordDigests:
     url: str = ""
     payload_digest: str = ""
     concurrent_to: str = ""
+    date: str = ""
     sha256: str = ""  # of the whole decompressed record, to compare with an archive's copy
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)  # algorithm of each digest that matched
@@ -155,7 +156,7 @@ def check_record(chunks: Iterable[bytes], offset: int, limits: Limits) -> Record
         headers[name.strip().lower()] = value.strip()
     rec = RecordDigests(offset, headers.get("warc-type", ""), headers.get("warc-record-id", ""),
                         headers.get("warc-target-uri", ""), headers.get("warc-payload-digest", ""),
-                        headers.get("warc-concurrent-to", ""))
+                        headers.get("warc-concurrent-to", ""), headers.get("warc-date", ""))
     where = f"{rec.rec_type or 'record'} {rec.record_id} at offset {offset}"
     try:
         length = int(headers.get("content-length", ""))

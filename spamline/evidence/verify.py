@@ -24,6 +24,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from spamline.evidence import cdxj
 from spamline.evidence.bounded import CHUNK, GzipMembers, LimitExceeded, Limits, read_lines
+from spamline.evidence.crosscheck import ArchiveCheck, compare_with_archive
 from spamline.evidence.digests import DIGEST_ALGORITHMS, RecordDigests, check_record
 from spamline.evidence.signing import SignatureCheck, Trust, check_signed_data
 
@@ -45,6 +46,7 @@ class Verification:
     unchecked: Counter = field(default_factory=Counter)  # record digests that cannot be checked
     urls_rows: int = 0
     records_by_file: dict[str, dict[int, RecordDigests]] = field(default_factory=dict, repr=False)
+    archive: ArchiveCheck | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,7 +62,9 @@ class Verification:
         return (f"{self.path}: OK: {self.files} files (SHA-256), {self.records} WARC records "
                 f"(record digests: {self.digest_summary()}), {self.index_lines} index lines, "
                 f"{self.pages} pages and {self.urls_rows} urls.csv rows verified; "
-                f"{self.signature.describe()}")
+                f"{self.signature.describe()}" + (
+                    f"; {self.archive.matched} records identical to the archive's, "
+                    f"{self.archive.made_at_export} made at export" if self.archive else ""))
 
 
 def unsafe_name(name: str) -> bool:
@@ -71,11 +75,12 @@ def unsafe_name(name: str) -> bool:
 
 
 def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsigned: bool = False,
-                   limits: Limits | None = None) -> Verification:
+                   limits: Limits | None = None, archive: Path | None = None) -> Verification:
     """Check everything in a WACZ file; see Verification.problems for what changed.
 
     The signedData must verify, by a signer `trust` believes, unless allow_unsigned
-    and the package carries none.
+    and the package carries none. With archive (a data dir's warcs/ folder), every
+    record must also be the same as the archived record of the same id.
     """
     result = Verification(Path(path))
     limits = limits or Limits()
@@ -131,6 +136,11 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
         _check_indexes(zf, names, warc_records, result, limits)
         _check_urls_csv(zf, names, warc_records, result, limits)
     result.records_by_file = warc_records
+    if archive is not None:
+        result.archive = compare_with_archive(
+            [rec for records in warc_records.values() for rec in records.values()],
+            Path(archive), limits)
+        result.problems.extend(result.archive.problems)
     return result
 
 

@@ -201,3 +201,37 @@ def test_cli_signs_with_the_tsa_and_verify_prints_signer_and_time(stored, pki, t
     assert "signed by anonymous key sha256:" in ok.output and "by spamline test TSA" in ok.output
     unsigned_trust = CliRunner().invoke(main, ["evidence", "verify", str(out)])
     assert unsigned_trust.exit_code == 1 and "not a key you trust" in unsigned_trust.output
+
+
+def test_verify_with_data_dir_compares_every_record_with_the_archive(stored, tmp_path):
+    out = tmp_path / "pkg.wacz"
+    assert CliRunner().invoke(main, ["evidence", "export", "--number", NUMBER, "-o", str(out),
+                                     "--data-dir", str(stored.data)]).exit_code == 0
+    verification = verify_package(out, trust=Trust.of_data_dir(stored.data),
+                                  archive=stored.warcs)
+    assert verification.ok, verification.problems
+    assert verification.archive.made_at_export == 1  # the package's warcinfo
+    assert verification.archive.matched == verification.records - 1 >= 8
+    ok = CliRunner().invoke(main, ["evidence", "verify", str(out), "--data-dir", str(stored.data)])
+    assert ok.exit_code == 0 and f"{verification.archive.matched} records identical" in ok.output
+
+    # an insider re-signs a forgery with the data dir's own key: only the archive tells
+    insider = tmp_path / "insider.wacz"
+    forge(out, insider, b"400-812-3456", b"400-812-3459", signed_data="resign",
+          resign=make_signer(stored.data, SOFTWARE).sign)
+    assert verify_package(insider, trust=Trust.of_data_dir(stored.data)).ok
+    bad = CliRunner().invoke(main, ["evidence", "verify", str(insider), "--data-dir",
+                                    str(stored.data)])
+    assert bad.exit_code == 1
+    differs = [line for line in bad.output.splitlines() if "differs from the archived" in line]
+    assert len(differs) == 1 and differs[0].startswith("response <urn:uuid:")
+
+
+def test_a_record_missing_from_the_archive_is_named(archive, tmp_path):
+    out = tmp_path / "pkg.wacz"
+    export_package(archive.captures[:1], archive.warcs, out, selection="one")
+    empty = tmp_path / "empty-warcs"
+    empty.mkdir()
+    problems = verify_package(out, allow_unsigned=True, archive=empty).problems
+    assert problems and all("not in the archive" in p or "its response is not" in p
+                            for p in problems)
