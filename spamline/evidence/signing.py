@@ -401,7 +401,8 @@ def _check_timestamp(signed: dict[str, str], trust: Trust, check: SignatureCheck
             response, signed["signature"].encode("ascii"))
     except (TimestampVerificationError, ValueError) as exc:
         check.problems.append(f"signedData: the RFC 3161 timestamp does not verify as a "
-                              f"timestamp of this signature by a TSA you trust ({exc})")
+                              f"timestamp of this signature by a TSA you trust "
+                              f"({_openssl_reason(str(exc))})")
         return
     check.timestamp = gen_time.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
@@ -412,6 +413,12 @@ def _check_timestamp(signed: dict[str, str], trust: Trust, check: SignatureCheck
     if abs(gen_time - created) > STAMP_WINDOW:
         check.problems.append(f"signedData: created {signed['created']} is more than "
                               f"{STAMP_WINDOW} from the timestamp {check.timestamp}")
+
+
+def _openssl_reason(message: str) -> str:
+    """'unable to get local issuer certificate' out of an OpenSSL error stack's text."""
+    match = re.search(r'data: "(?:Verify error:)?([^"]+)"', message)
+    return match.group(1).strip() if match else message[:200]
 
 
 def _parse_time(value: str) -> datetime:
