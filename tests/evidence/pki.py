@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tests.evidence.conftest import Site, SiteHandler
+
 TSA_CONFIG = """\
 [ tsa ]
 default_tsa = tsa_config
@@ -125,7 +127,7 @@ def make_pki(folder: Path, domain: str = "evidence.example.org") -> Pki:
     return Pki(folder, ca)
 
 
-class _TsaHandler(http.server.BaseHTTPRequestHandler):
+class _TsaHandler(SiteHandler):
     """RFC 3161 section 3.4: POST a TimeStampReq, get a TimeStampResp, via `openssl ts -reply`."""
 
     def do_POST(self) -> None:  # noqa: N802 (http.server naming)
@@ -142,23 +144,15 @@ class _TsaHandler(http.server.BaseHTTPRequestHandler):
                 return
             body = (Path(tmp) / "r.tsr").read_bytes()
         self.server.requests += 1  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Type", "application/timestamp-reply")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self._send(200, body, [("Content-Type", "application/timestamp-reply")])
 
 
-@dataclass
-class Tsa:
-    server: http.server.ThreadingHTTPServer
+class Tsa(Site):
+    """The TSA's server; it answers at `endpoint`."""
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+    def endpoint(self) -> str:
+        return self.url("/tsa")
 
     @property
     def requests(self) -> int:

@@ -43,7 +43,7 @@ def signed(archive, pki, tmp_path_factory):
     ca, tsa = pki
     folder = tmp_path_factory.mktemp("signed")
     data = folder / "data"
-    signer = make_signer(data, SOFTWARE, tsa_url=tsa.url, tsa_chain=ca.ca_pem)
+    signer = make_signer(data, SOFTWARE, tsa_url=tsa.endpoint, tsa_chain=ca.ca_pem)
     selected = [c for c in archive.captures if any(h.e164 == NUMBER for h in c.hits)]
     out = folder / "acme.wacz"
     export_package(selected, archive.warcs, out, selection=f"number {NUMBER}", signer=signer)
@@ -139,7 +139,7 @@ def test_a_timestamp_from_another_package_fails(signed, archive, pki, tmp_path):
     out, data, trust = signed
     again = tmp_path / "again.wacz"
     export_package(archive.captures[:1], archive.warcs, again, selection="one",
-                   signer=make_signer(data, SOFTWARE, tsa_url=pki[1].url, tsa_chain=pki[0].ca_pem))
+                   signer=make_signer(data, SOFTWARE, tsa_url=pki[1].endpoint, tsa_chain=pki[0].ca_pem))
     other_stamp = _signed_data(again)["timeSignature"]
     swapped = tmp_path / "swapped.wacz"
     _with_signed_data(out, swapped, lambda s: s.update(timeSignature=other_stamp))
@@ -156,7 +156,7 @@ def test_timestamp_by_an_untrusted_tsa_fails(signed):
 def test_domain_signed_package_passes_wacz_validate_verify_auth(archive, pki, tmp_path):
     ca, tsa = pki
     out = tmp_path / "domain.wacz"
-    signer = make_signer(tmp_path / "data", SOFTWARE, tsa_url=tsa.url, tsa_chain=ca.ca_pem,
+    signer = make_signer(tmp_path / "data", SOFTWARE, tsa_url=tsa.endpoint, tsa_chain=ca.ca_pem,
                          cert=ca.domain_cert, key=ca.domain_key)
     export_package(archive.captures, archive.warcs, out, selection="all", signer=signer)
     trust = Trust()
@@ -187,7 +187,7 @@ def test_cli_signs_with_the_tsa_and_verify_prints_signer_and_time(stored, pki, t
     ca, tsa = pki
     out = tmp_path / "cli.wacz"
     made = CliRunner().invoke(main, ["evidence", "export", "--number", NUMBER, "-o", str(out),
-                                     "--data-dir", str(stored.data), "--tsa-url", tsa.url,
+                                     "--data-dir", str(stored.data), "--tsa-url", tsa.endpoint,
                                      "--tsa-chain", str(ca.ca_pem)])
     assert made.exit_code == 0, made.output
     key = CliRunner().invoke(main, ["evidence", "key", "--data-dir", str(stored.data)])
