@@ -133,12 +133,14 @@ class _Block:
                 digest.check(where, self.rec)
 
 
-def check_record(chunks: Iterable[bytes], offset: int, limits: Limits) -> RecordDigests | None:
+def check_record(chunks: Iterable[bytes], offset: int, limits: Limits, *,
+                 whole_sha256: bool = False) -> RecordDigests | None:
     """Read one decompressed WARC record from chunks and recompute its digests.
 
-    None when the bytes do not start with a WARC record header.
+    None when the bytes do not start with a WARC record header. whole_sha256 also
+    hashes the whole record (RecordDigests.sha256), for comparing with an archive.
     """
-    whole = hashlib.sha256()
+    whole = hashlib.sha256() if whole_sha256 else _NoHash()
     head = bytearray()
     it = iter(chunks)
     end = -1
@@ -169,5 +171,11 @@ def check_record(chunks: Iterable[bytes], offset: int, limits: Limits) -> Record
         whole.update(chunk)
         block.feed(chunk)
     block.finish(where)
-    rec.sha256 = "sha256:" + whole.hexdigest()
+    if whole_sha256:
+        rec.sha256 = "sha256:" + whole.hexdigest()
     return rec
+
+
+class _NoHash:
+    def update(self, data: bytes) -> None:
+        pass

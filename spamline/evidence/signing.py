@@ -143,7 +143,7 @@ class TimestampAuthority:
         except ValueError as exc:
             raise SigningError(f"{self.url} sent no RFC 3161 timestamp response ({exc})") from exc
         info = response.tst_info
-        if (response.status not in (0, 1) or info.nonce != request.nonce
+        if (response.status != 0 or info.nonce != request.nonce
                 or info.message_imprint.message != hashlib.sha256(message).digest()):
             raise SigningError(f"{self.url} answered with status {response.status} and a token "
                                "that does not stamp what was sent; not using it")
@@ -325,11 +325,14 @@ def check_signed_data(signed: object, *, package_hash: str, created: str,
     else:
         key = _check_domain(signed, trust, check)
     if key is not None and not verify_ecdsa(key, signed["signature"],
-                                            signed["hash"].encode("ascii")):
+                                            signed["hash"].encode("utf-8")):
         check.problems.append(f"signedData: the signature is not {check.signer}'s signature "
                               "of the hash (altered or copied)")
     if "timeSignature" in signed:
         _check_timestamp(signed, trust, check)
+    elif "publicKey" not in signed:
+        check.problems.append("signedData: a domain signature without the timeSignature the "
+                              "spec requires")
     return check
 
 
@@ -359,7 +362,7 @@ def _check_domain(signed: dict[str, str], trust: Trust, check: SignatureCheck
     domain = signed.get("domain", "")
     check.signer = f"domain {domain}"
     try:
-        chain = x509.load_pem_x509_certificates(signed.get("domainCert", "").encode("ascii"))
+        chain = x509.load_pem_x509_certificates(signed.get("domainCert", "").encode("utf-8"))
         when = _parse_time(signed["created"])
     except ValueError as exc:
         check.problems.append(f"signedData: unreadable domainCert or created ({exc})")
@@ -398,7 +401,7 @@ def _check_timestamp(signed: dict[str, str], trust: Trust, check: SignatureCheck
         return
     try:
         VerifierBuilder(roots=list(trust.roots)).build().verify_message(
-            response, signed["signature"].encode("ascii"))
+            response, signed["signature"].encode("utf-8"))
     except (TimestampVerificationError, ValueError) as exc:
         check.problems.append(f"signedData: the RFC 3161 timestamp does not verify as a "
                               f"timestamp of this signature by a TSA you trust "

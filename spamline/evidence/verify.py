@@ -116,7 +116,7 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
             result.problems.append(f"datapackage.json: not a valid data package ({exc})")
             return result
         _check_package_digest(zf, package_bytes, package.get("created", ""),
-                              trust or Trust(), allow_unsigned, result)
+                              trust or Trust(), allow_unsigned, result, limits)
         for name, res in resources.items():
             if unsafe_name(name):
                 result.problems.append(f"datapackage.json: unsafe resource path {name!r} refused")
@@ -130,7 +130,8 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
         warc_records: dict[str, dict[int, RecordDigests]] = {}
         for name in names:
             if name.startswith("archive/") and name.endswith(".warc.gz"):
-                warc_records[name] = _check_warc(zf, name, result, limits)
+                warc_records[name] = _check_warc(zf, name, result, limits,
+                                                 whole_sha256=archive is not None)
             elif name.startswith("archive/") and name.endswith(".warc"):
                 result.problems.append(f"{name}: uncompressed WARC; verify reads gzip WARCs only")
         _check_indexes(zf, names, warc_records, result, limits)
@@ -159,9 +160,9 @@ def _read_member(zf: zipfile.ZipFile, name: str, result: Verification,
 
 
 def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, created: str, trust: Trust,
-                          allow_unsigned: bool, result: Verification) -> None:
+                          allow_unsigned: bool, result: Verification, limits: Limits) -> None:
     """datapackage-digest.json: its hash, and its signedData (WACZ Signing 0.1.0)."""
-    data = _read_member(zf, "datapackage-digest.json", result, Limits())
+    data = _read_member(zf, "datapackage-digest.json", result, limits)
     if data is None:
         return
     try:
@@ -208,14 +209,14 @@ def _check_file(zf: zipfile.ZipFile, name: str, res: dict, result: Verification)
         result.problems.append(f"{name}: size {size} does not match datapackage.json ({res['bytes']})")
 
 
-def _check_warc(zf: zipfile.ZipFile, name: str, result: Verification,
-                limits: Limits) -> dict[int, RecordDigests]:
+def _check_warc(zf: zipfile.ZipFile, name: str, result: Verification, limits: Limits, *,
+                whole_sha256: bool) -> dict[int, RecordDigests]:
     """Every record of a gzip WARC member, streamed: digests, framing, limits."""
     records: dict[int, RecordDigests] = {}
     try:
         with zf.open(name) as fh:
             for offset, chunks in GzipMembers(fh, limits):
-                rec = check_record(chunks, offset, limits)
+                rec = check_record(chunks, offset, limits, whole_sha256=whole_sha256)
                 if rec is None:
                     result.problems.append(f"{name}: record at offset {offset}: not a WARC record")
                     continue

@@ -109,13 +109,14 @@ def test_package_signed_with_another_key_fails(signed, tmp_path):
                           allow_unsigned=False).problems == []
 
 
-def _with_signed_data(src, dst, change):
+def _with_digest(src, dst, change):
+    """Copy a package, calling change() on its datapackage-digest.json object."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "datapackage-digest.json":
                 digest = json.loads(data)
-                change(digest["signedData"])
+                change(digest)
                 data = json.dumps(digest).encode()
             zout.writestr(info, data)
 
@@ -130,7 +131,7 @@ def test_an_altered_signature_field_fails(signed, tmp_path, field):
         signed_data[field] = base64.b64encode(bytes(raw)).decode()
 
     altered = tmp_path / "altered.wacz"
-    _with_signed_data(out, altered, flip)
+    _with_digest(out, altered, lambda digest: flip(digest["signedData"]))
     problems = verify_package(altered, trust=trust).problems
     assert problems and all(p.startswith("signedData:") for p in problems)
 
@@ -142,7 +143,7 @@ def test_a_timestamp_from_another_package_fails(signed, archive, pki, tmp_path):
                    signer=make_signer(data, SOFTWARE, tsa_url=pki[1].endpoint, tsa_chain=pki[0].ca_pem))
     other_stamp = _signed_data(again)["timeSignature"]
     swapped = tmp_path / "swapped.wacz"
-    _with_signed_data(out, swapped, lambda s: s.update(timeSignature=other_stamp))
+    _with_digest(out, swapped, lambda digest: digest["signedData"].update(timeSignature=other_stamp))
     problems = verify_package(swapped, trust=trust).problems
     assert len(problems) == 1 and "RFC 3161 timestamp does not verify" in problems[0]
 
@@ -235,3 +236,17 @@ def test_a_record_missing_from_the_archive_is_named(archive, tmp_path):
     problems = verify_package(out, allow_unsigned=True, archive=empty).problems
     assert problems and all("not in the archive" in p or "its response is not" in p
                             for p in problems)
+
+
+@pytest.mark.parametrize("replacement", [
+    "not an object", {"hash": 1}, {"hash": "sha256:é", "created": "x", "signature": "é",
+                                   "publicKey": "!!"},
+    {"hash": "h", "created": "c", "signature": "s", "domain": "x", "domainCert": "junk"},
+    {"hash": "h", "created": "c", "signature": "s", "publicKey": "", "extra": "no"},
+], ids=["string", "number", "non-ascii", "domain-junk", "extra-field"])
+def test_malformed_signed_data_is_a_problem_not_a_crash(signed, tmp_path, replacement):
+    out, _, trust = signed
+    bad = tmp_path / "bad.wacz"
+    _with_digest(out, bad, lambda digest: digest.update(signedData=replacement))
+    problems = verify_package(bad, trust=trust).problems
+    assert problems and all(p.startswith("signedData:") for p in problems), problems
