@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import zipfile
 import zlib
 from collections import Counter
@@ -136,6 +137,7 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
                 result.problems.append(f"{name}: uncompressed WARC; verify reads gzip WARCs only")
         _check_indexes(zf, names, warc_records, result, limits)
         _check_urls_csv(zf, names, warc_records, result, limits)
+        _check_report(zf, names, warc_records, result, limits)
     result.records_by_file = warc_records
     if archive is not None:
         result.archive = compare_with_archive(
@@ -307,3 +309,30 @@ def _check_urls_csv(zf: zipfile.ZipFile, names: list[str],
                                        f"{row['record_id']} of the package (URL or digest differ)")
     except csv.Error as exc:
         result.problems.append(f"{name}: unreadable CSV ({exc})")
+
+
+_RECORD_ID = re.compile(r"urn:uuid:[0-9a-fA-F-]{36}")
+_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _check_report(zf: zipfile.ZipFile, names: list[str],
+                  warcs: dict[str, dict[int, RecordDigests]], result: Verification,
+                  limits: Limits) -> None:
+    """Every record id and SHA-256 digest report.html cites is one of the package's records."""
+    name = "report/report.html"
+    if name not in names:
+        return
+    records = [rec for recs in warcs.values() for rec in recs.values()]
+    ids = {rec.record_id.strip("<>") for rec in records}
+    digests = {cdxj.canonical_digest(rec.payload_digest) for rec in records}
+    cited: set[str] = set()
+    for line in _member_lines(zf, name, result, limits):
+        for rid in _RECORD_ID.findall(line):
+            if rid not in ids and rid not in cited:
+                result.problems.append(f"{name}: cites record {rid}, which is not in the package")
+            cited.add(rid)
+        for digest in _SHA256.findall(line):
+            if digest not in digests and digest not in cited:
+                result.problems.append(f"{name}: cites digest {digest}, which no record of the "
+                                       "package has")
+            cited.add(digest)

@@ -61,10 +61,12 @@ def _forge_record(record: bytes, old: bytes, new: bytes) -> bytes:
 
 
 def forge(src: Path, dst: Path, old: bytes, new: bytes, *,
-          signed_data: str = "keep", resign: Resign | None = None) -> None:
+          signed_data: str = "keep", resign: Resign | None = None,
+          texts: dict[str, tuple[bytes, bytes]] | None = None) -> None:
     """Copy src to dst with old replaced by new in the first response holding it.
 
     signed_data: "keep" the original signedData, "strip" it, or "resign" with resign().
+    texts: further (old, new) replacements in other members, by member name.
     """
     with zipfile.ZipFile(src) as zf:
         members = {info.filename: (info, zf.read(info)) for info in zf.infolist()}
@@ -86,6 +88,8 @@ def forge(src: Path, dst: Path, old: bytes, new: bytes, *,
     for name in ("report/report.html", "report/urls.csv", "pages/pages.jsonl"):
         for was, now in digests.items():  # the report and the CSV cite the payload digest
             contents[name] = contents[name].replace(was, now)
+    for name, (was, now) in (texts or {}).items():
+        contents[name] = contents[name].replace(was, now)
     contents[warc_name] = warc
     contents["indexes/index.cdxj"] = index
     package = json.loads(contents["datapackage.json"])

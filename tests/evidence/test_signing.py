@@ -250,3 +250,19 @@ def test_malformed_signed_data_is_a_problem_not_a_crash(signed, tmp_path, replac
     _with_digest(out, bad, lambda digest: digest.update(signedData=replacement))
     problems = verify_package(bad, trust=trust).problems
     assert problems and all(p.startswith("signedData:") for p in problems), problems
+
+
+def test_report_and_csv_must_cite_the_records_they_describe(signed, tmp_path):
+    """A report or CSV changed and re-signed by a trusted key still fails: it cites no record."""
+    out, data, trust = signed
+    resign = make_signer(data, SOFTWARE).sign
+    with zipfile.ZipFile(out) as zf:
+        csv_text = zf.read("report/urls.csv").decode()
+    digest = next(part for part in csv_text.split(",") if part.startswith("sha256:"))
+    wrong = "sha256:" + "0" * 64
+    for member in ("report/report.html", "report/urls.csv"):
+        changed = tmp_path / f"{member.replace('/', '-')}.wacz"
+        forge(out, changed, b"", b"", signed_data="resign", resign=resign,
+              texts={member: (digest.encode(), wrong.encode())})
+        problems = verify_package(changed, trust=trust).problems
+        assert problems and all(p.startswith(member) for p in problems), problems
