@@ -18,8 +18,10 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from warcio.timeutils import iso_date_to_timestamp
 
@@ -123,7 +125,7 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
                 result.problems.append(f"datapackage.json: unsafe resource path {name!r} refused")
             elif name not in names:
                 result.problems.append(f"{name}: listed in datapackage.json but missing")
-            else:
+            elif not name.startswith("archive/") or not name.endswith(".warc.gz"):
                 _check_file(zf, name, res, result)
         for name in names:
             if name not in resources and name not in PACKAGE_FILES and not name.endswith("/"):
@@ -131,7 +133,7 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
         warc_records: dict[str, dict[int, RecordDigests]] = {}
         for name in names:
             if name.startswith("archive/") and name.endswith(".warc.gz"):
-                warc_records[name] = _check_warc(zf, name, result, limits,
+                warc_records[name] = _check_warc(zf, name, resources.get(name), result, limits,
                                                  whole_sha256=archive is not None)
             elif name.startswith("archive/") and name.endswith(".warc"):
                 result.problems.append(f"{name}: uncompressed WARC; verify reads gzip WARCs only")
@@ -189,34 +191,57 @@ def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, created: st
     result.problems.extend(result.signature.problems)
 
 
-def _check_file(zf: zipfile.ZipFile, name: str, res: dict, result: Verification) -> None:
-    if not str(res.get("hash", "")).startswith("sha256:"):
+class _Tee:
+    """A zip member's stream that SHA-256es every byte read from it."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.hasher = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.hasher.update(data)
+        self.size += len(data)
+        return data
+
+
+def _check_file(zf: zipfile.ZipFile, name: str, res: dict | None, result: Verification,
+                parse: Callable[[_Tee], None] | None = None) -> None:
+    """A member against its `hash` and `bytes` in datapackage.json, read once; parse (if
+    given) reads the same stream first (a WARC's records)."""
+    if res is not None and not str(res.get("hash", "")).startswith("sha256:"):
         result.problems.append(f"{name}: datapackage.json gives {res.get('hash')!r}, "
                                "not a sha256: hash")
-        return
-    hasher = hashlib.sha256()
-    size = 0
+        res = None
     try:
-        with zf.open(name) as fh:
-            for block in iter(lambda: fh.read(CHUNK), b""):
-                hasher.update(block)
-                size += len(block)
-    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+        with zf.open(name) as raw:
+            fh = _Tee(raw)
+            if parse is not None:
+                parse(fh)
+            for _ in iter(lambda: fh.read(CHUNK), b""):
+                pass
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         result.problems.append(f"{name}: corrupted in the zip ({exc})")
         return
+    if res is None:
+        return
     result.files += 1
-    if res["hash"] != f"sha256:{hasher.hexdigest()}":
+    if res["hash"] != f"sha256:{fh.hasher.hexdigest()}":
         result.problems.append(f"{name}: SHA-256 does not match datapackage.json")
-    elif res.get("bytes") is not None and res["bytes"] != size:
-        result.problems.append(f"{name}: size {size} does not match datapackage.json ({res['bytes']})")
+    elif res.get("bytes") is not None and res["bytes"] != fh.size:
+        result.problems.append(f"{name}: size {fh.size} does not match datapackage.json "
+                               f"({res['bytes']})")
 
 
-def _check_warc(zf: zipfile.ZipFile, name: str, result: Verification, limits: Limits, *,
-                whole_sha256: bool) -> dict[int, RecordDigests]:
-    """Every record of a gzip WARC member, streamed: digests, framing, limits."""
+def _check_warc(zf: zipfile.ZipFile, name: str, res: dict | None, result: Verification,
+                limits: Limits, *, whole_sha256: bool) -> dict[int, RecordDigests]:
+    """Every record of a gzip WARC member, streamed: digests, framing, limits; and the
+    member's own SHA-256 from the same read."""
     records: dict[int, RecordDigests] = {}
-    try:
-        with zf.open(name) as fh:
+
+    def parse(fh: _Tee) -> None:
+        try:
             for offset, chunks in GzipMembers(fh, limits):
                 rec = check_record(chunks, offset, limits, whole_sha256=whole_sha256)
                 if rec is None:
@@ -229,10 +254,10 @@ def _check_warc(zf: zipfile.ZipFile, name: str, result: Verification, limits: Li
                 result.records += 1
                 if result.records > limits.max_records:
                     raise LimitExceeded(f"more than {limits.max_records} records")
-    except ValueError as exc:  # LimitExceeded included
-        result.problems.append(f"{name}: {exc}")
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        result.problems.append(f"{name}: corrupted in the zip ({exc})")
+        except ValueError as exc:  # LimitExceeded included
+            result.problems.append(f"{name}: {exc}")
+
+    _check_file(zf, name, res, result, parse)
     return records
 
 
