@@ -153,7 +153,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a 50 MB package")
     parser.add_argument("--size-mb", type=int, default=1000)
-    parser.add_argument("--keep", help="build (or reuse) the package in this folder")
+    parser.add_argument("--keep", help="build the package in this folder and keep it")
     args = parser.parse_args()
     size = (50 if args.quick else args.size_mb) << 20
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-verify-"))

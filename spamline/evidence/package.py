@@ -272,17 +272,20 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             digest, size = _sha256_file(path)
             resources.append({"name": Path(name).name.lower(), "path": name,
                               "hash": digest, "bytes": size})
+        # signedData.created must be this and within 10 minutes of its RFC 3161 timestamp
+        # (WACZ Signing 0.1.0): the time the package is sealed, not when the export began
+        sealed = utc_now()
         package = {"profile": "data-package", "resources": resources, "title": title,
                    "description": f"Takedown evidence for {selection}",
                    "mainPageURL": pages[0].capture.url,
                    "mainPageDate": pages[0].ts,
-                   "created": created, "wacz_version": WACZ_VERSION, "software": SOFTWARE}
+                   "created": sealed, "wacz_version": WACZ_VERSION, "software": SOFTWARE}
         package_bytes = json.dumps(package, indent=2).encode("utf-8")
         digest = {"path": "datapackage.json",
                   "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
         if signer is not None:
             try:
-                digest["signedData"] = signer.sign(digest["hash"], created)
+                digest["signedData"] = signer.sign(digest["hash"], sealed)
             except SigningError as exc:
                 raise ExportError(f"cannot sign the package: {exc}") from exc
         digest_bytes = json.dumps(digest, indent=2).encode("utf-8")

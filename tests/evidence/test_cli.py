@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import zipfile
 
-import pytest
 from click.testing import CliRunner
 
 from spamline.cli import main
