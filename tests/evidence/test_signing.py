@@ -9,13 +9,14 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from spamline.cli import main
 from spamline.evidence.package import SOFTWARE, export_package
 from spamline.evidence.signing import Trust, make_signer
 from spamline.evidence.verify import verify_package
 from tests.evidence.forge import forge
-from tests.evidence.pki import make_pki, serve_tsa
+from tests.evidence.pki import make_pki, pem, serve_tsa
 
 NUMBER = "+864008123456"
 # runs `wacz validate --verify-auth` with authsign trusting the test root CA and TSA as well
@@ -266,3 +267,23 @@ def test_report_and_csv_must_cite_the_records_they_describe(signed, tmp_path):
               texts={member: (digest.encode(), wrong.encode())})
         problems = verify_package(changed, trust=trust).problems
         assert problems and all(p.startswith(member) for p in problems), problems
+
+
+def test_export_refuses_what_it_cannot_sign_as_asked(stored, pki, tmp_path):
+    ca, _ = pki
+    base = ["evidence", "export", "--number", NUMBER, "-o", str(tmp_path / "x.wacz"),
+            "--data-dir", str(stored.data)]
+    no_tsa = CliRunner().invoke(main, base + ["--sign-cert", str(ca.domain_cert),
+                                              "--sign-key", str(ca.domain_key)])
+    assert no_tsa.exit_code == 1 and "needs an RFC 3161 timestamp" in no_tsa.output
+    half = CliRunner().invoke(main, base + ["--sign-cert", str(ca.domain_cert)])
+    assert half.exit_code == 2 and "go together" in half.output
+    other_key = tmp_path / "other-key.pem"
+    other_key.write_bytes(pem(ec.generate_private_key(ec.SECP256R1())))
+    wrong_key = CliRunner().invoke(main, base + ["--sign-cert", str(ca.domain_cert),
+                                                 "--sign-key", str(other_key),
+                                                 "--tsa-url", pki[1].endpoint])
+    assert wrong_key.exit_code == 1 and "does not belong" in wrong_key.output
+    dead = CliRunner().invoke(main, base + ["--tsa-url", "http://127.0.0.1:9/tsa"])
+    assert dead.exit_code == 1 and "did not answer" in dead.output
+    assert not (tmp_path / "x.wacz").exists()
