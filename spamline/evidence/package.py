@@ -10,7 +10,8 @@ Layout (https://specs.webrecorder.net/wacz/1.1.1/):
     report/report.html        printable report per host
     report/urls.csv           URLs for bulk takedown forms
     datapackage.json          SHA-256 and size of every file above
-    datapackage-digest.json   SHA-256 of datapackage.json
+    datapackage-digest.json   SHA-256 of datapackage.json, and its signedData
+                              (WACZ Signing and Verification 0.1.0; signing.py)
 
 The report files sit in a folder because WACZ validators match resources by
 their last two path parts.
@@ -41,6 +42,7 @@ from spamline.evidence.records import (
 )
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
 from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
+from spamline.evidence.signing import Signer, SigningError
 from spamline.evidence.writer import Sha256WARCWriter
 from spamline.model import Capture, utc_now
 
@@ -209,8 +211,12 @@ def _sha256_file(path: Path) -> tuple[str, int]:
 
 def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selection: str,
                    title: str | None = None, screenshots: bool = False,
-                   progress: Callable[[str], None] | None = None) -> ExportResult:
-    """Write a WACZ package of the captures' archived records, index, pages and report."""
+                   progress: Callable[[str], None] | None = None,
+                   signer: Signer | None = None) -> ExportResult:
+    """Write a WACZ package of the captures' archived records, index, pages and report.
+
+    With a signer, datapackage-digest.json carries its signedData.
+    """
     say = progress or (lambda msg: None)
     skipped: list[str] = []
     notes: list[str] = []
@@ -266,15 +272,23 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             digest, size = _sha256_file(path)
             resources.append({"name": Path(name).name.lower(), "path": name,
                               "hash": digest, "bytes": size})
+        # signedData.created must be this and within 10 minutes of its RFC 3161 timestamp
+        # (WACZ Signing 0.1.0): the time the package is sealed, not when the export began
+        sealed = utc_now()
         package = {"profile": "data-package", "resources": resources, "title": title,
                    "description": f"Takedown evidence for {selection}",
                    "mainPageURL": pages[0].capture.url,
                    "mainPageDate": pages[0].ts,
-                   "created": created, "wacz_version": WACZ_VERSION, "software": SOFTWARE}
+                   "created": sealed, "wacz_version": WACZ_VERSION, "software": SOFTWARE}
         package_bytes = json.dumps(package, indent=2).encode("utf-8")
-        digest_bytes = json.dumps({"path": "datapackage.json",
-                                   "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()},
-                                  indent=2).encode("utf-8")
+        digest = {"path": "datapackage.json",
+                  "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+        if signer is not None:
+            try:
+                digest["signedData"] = signer.sign(digest["hash"], sealed)
+            except SigningError as exc:
+                raise ExportError(f"cannot sign the package: {exc}") from exc
+        digest_bytes = json.dumps(digest, indent=2).encode("utf-8")
 
         partial = out.with_name(out.name + ".partial")
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,20 +1,24 @@
-"""Verify a WACZ package: every file digest, the datapackage digest, every WARC record digest.
+"""Verify a WACZ package: every file digest, the datapackage digest and its signedData, every
+WARC record digest.
 
 Independent of how the package was made: it re-reads the zip, hashes each member
-against datapackage.json, checks datapackage-digest.json, recomputes the block
-digest of every WARC record and the payload digest of every response, request
-and resource, and checks that the CDXJ index and pages.jsonl point at records
-that exist. Each problem names the member (and record) that changed.
+against datapackage.json, checks datapackage-digest.json and its signature,
+recomputes the block digest of every WARC record and the payload digest of every
+response, request and resource, and checks that the CDXJ index, pages.jsonl and
+urls.csv point at records that exist. Each problem names the member (and record)
+that changed. Everything is streamed under `Limits` (bounded.py): a package that
+cannot be read in bounded memory and time is refused.
 """
 from __future__ import annotations
 
-import base64
-import binascii
+import csv
 import hashlib
 import json
+import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -22,6 +26,10 @@ from typing import IO
 from warcio.timeutils import iso_date_to_timestamp
 
 from spamline.evidence import cdxj
+from spamline.evidence.bounded import CHUNK, GzipMembers, LimitExceeded, Limits, read_lines
+from spamline.evidence.crosscheck import ArchiveCheck, compare_with_archive
+from spamline.evidence.digests import DIGEST_ALGORITHMS, RecordDigests, check_record
+from spamline.evidence.signing import SignatureCheck, Trust, check_signed_data
 
 PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
 
@@ -36,14 +44,30 @@ class Verification:
     records: int = 0
     index_lines: int = 0
     pages: int = 0
+    signature: SignatureCheck = field(default_factory=SignatureCheck)
+    digests: Counter = field(default_factory=Counter)  # record digests checked, by algorithm
+    unchecked: Counter = field(default_factory=Counter)  # record digests that cannot be checked
+    urls_rows: int = 0
+    records_by_file: dict[str, dict[int, RecordDigests]] = field(default_factory=dict, repr=False)
+    archive: ArchiveCheck | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def digest_summary(self) -> str:
+        """'24 SHA-256' or '20 SHA-256, 4 SHA-1 (+ 1 payload (chunked) not checkable)'."""
+        checked = ", ".join(f"{n} {DIGEST_ALGORITHMS[a]}" for a, n in self.digests.most_common())
+        skipped = ", ".join(f"{n} {what}" for what, n in self.unchecked.most_common())
+        return (checked or "none") + (f" (+ {skipped} not checkable)" if skipped else "")
+
     def summary(self) -> str:
-        return (f"{self.path}: OK: {self.files} files, {self.records} WARC records, "
-                f"{self.index_lines} index lines and {self.pages} pages verified (SHA-256)")
+        return (f"{self.path}: OK: {self.files} files (SHA-256), {self.records} WARC records "
+                f"(record digests: {self.digest_summary()}), {self.index_lines} index lines, "
+                f"{self.pages} pages and {self.urls_rows} urls.csv rows verified; "
+                f"{self.signature.describe()}" + (
+                    f"; {self.archive.matched} records identical to the archive's, "
+                    f"{self.archive.made_at_export} made at export" if self.archive else ""))
 
 
 def unsafe_name(name: str) -> bool:
@@ -53,128 +77,39 @@ def unsafe_name(name: str) -> bool:
             or (len(name) > 1 and name[1] == ":"))
 
 
-def digest_matches(value: str, data_digest: hashlib._Hash) -> bool:
-    """Compare a labelled digest ("sha256:BASE32" or hex or base64) with a computed one."""
-    raw = data_digest.digest()
-    encoded = value.split(":", 1)[1] if ":" in value else value
-    for decode in (lambda s: base64.b32decode(s.upper()), bytes.fromhex, base64.b64decode):
-        try:
-            if decode(encoded) == raw:
-                return True
-        except (binascii.Error, ValueError):
-            continue
-    return False
+def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsigned: bool = False,
+                   limits: Limits | None = None, archive: Path | None = None) -> Verification:
+    """Check everything in a WACZ file; see Verification.problems for what changed.
 
-
-def _hasher(value: str) -> hashlib._Hash | None:
-    algo = value.split(":", 1)[0].lower().replace("-", "") if ":" in value else "sha256"
-    try:
-        return hashlib.new(algo)
-    except ValueError:
-        return None
-
-
-def iter_members(fh: IO[bytes], chunk: int = 1 << 20) -> Iterator[tuple[int, bytes]]:
-    """(offset, decompressed bytes) of each gzip member; raises ValueError where one is broken."""
-    offset = 0
-    pending = b""
-    while True:
-        if not pending:
-            pending = fh.read(chunk)
-            if not pending:
-                return
-        decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        out = []
-        consumed = 0
-        while True:
-            try:
-                out.append(decomp.decompress(pending))
-            except zlib.error as exc:
-                raise ValueError(f"broken gzip data at offset {offset}: {exc}") from exc
-            if decomp.eof:
-                consumed += len(pending) - len(decomp.unused_data)
-                pending = decomp.unused_data
-                break
-            consumed += len(pending)
-            pending = fh.read(chunk)
-            if not pending:
-                raise ValueError(f"record at offset {offset} is cut short")
-        yield offset, b"".join(out)
-        offset += consumed
-
-
-@dataclass
-class _Record:
-    offset: int
-    rec_type: str
-    record_id: str
-    url: str
-    payload_digest: str
-
-
-def check_record(data: bytes, offset: int) -> tuple[_Record | None, list[str]]:
-    """Parse one decompressed WARC record and recompute its digests."""
-    where = f"record at offset {offset}"
-    end = data.find(b"\r\n\r\n")
-    if not data.startswith(b"WARC/") or end < 0:
-        return None, [f"{where}: not a WARC record"]
-    headers: dict[str, str] = {}
-    for line in data[:end].decode("utf-8", "replace").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    rec = _Record(offset, headers.get("warc-type", ""), headers.get("warc-record-id", ""),
-                  headers.get("warc-target-uri", ""), headers.get("warc-payload-digest", ""))
-    where = f"{rec.rec_type or 'record'} {rec.record_id} at offset {offset}"
-    try:
-        length = int(headers.get("content-length", ""))
-    except ValueError:
-        return rec, [f"{where}: no valid Content-Length"]
-    block = data[end + 4: end + 4 + length]
-    problems = []
-    if len(block) != length or data[end + 4 + length:] != b"\r\n\r\n":
-        problems.append(f"{where}: block length does not match Content-Length {length}")
-    for label, value, content in _digest_targets(rec, headers, block):
-        hasher = _hasher(value)
-        if hasher is None:
-            problems.append(f"{where}: unknown {label} digest algorithm in {value!r}")
-            continue
-        hasher.update(content)
-        if not digest_matches(value, hasher):
-            problems.append(f"{where}: {label} digest mismatch (WARC-{label.title()}-Digest {value})")
-    return rec, problems
-
-
-def _digest_targets(rec: _Record, headers: dict[str, str], block: bytes
-                    ) -> Iterator[tuple[str, str, bytes]]:
-    if headers.get("warc-block-digest"):
-        yield "block", headers["warc-block-digest"], block
-    if rec.payload_digest and rec.rec_type in ("response", "request", "resource"):
-        payload = block
-        if headers.get("content-type", "").startswith("application/http"):
-            head_end = block.find(b"\r\n\r\n")
-            head = block[:head_end].lower()
-            if head_end < 0 or b"transfer-encoding: chunked" in head:
-                return  # payload digest covers the de-chunked entity; checked via the block
-            payload = block[head_end + 4:]
-        yield "payload", rec.payload_digest, payload
-
-
-def verify_package(path: str | Path) -> Verification:
-    """Check everything in a WACZ file; see Verification.problems for what changed."""
+    The signedData must verify, by a signer `trust` believes, unless allow_unsigned
+    and the package carries none. With archive (a data dir's warcs/ folder), every
+    record must also be the same as the archived record of the same id.
+    """
     result = Verification(Path(path))
+    limits = limits or Limits()
     try:
         zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
         result.problems.append(f"{path}: not a readable zip/WACZ file ({exc})")
         return result
     with zf:
         names = zf.namelist()
-        for name in names:
-            if unsafe_name(name):
-                result.problems.append(f"{name}: unsafe member name (path traversal) refused")
+        if len(names) > limits.max_members:
+            result.problems.append(f"{path}: {len(names)} zip members, more than the "
+                                   f"{limits.max_members} verify reads: refused")
+            return result
+        for info in zf.infolist():
+            if unsafe_name(info.filename):
+                result.problems.append(f"{info.filename}: unsafe member name (path traversal) "
+                                       "refused")
+            try:
+                limits.check_inflation(f"zip member {info.filename}", info.file_size,
+                                       info.compress_size)
+            except LimitExceeded as exc:
+                result.problems.append(str(exc))
         if result.problems:
             return result
-        package_bytes = _read_member(zf, "datapackage.json", result)
+        package_bytes = _read_member(zf, "datapackage.json", result, limits)
         if package_bytes is None:
             return result
         try:
@@ -183,27 +118,43 @@ def verify_package(path: str | Path) -> Verification:
         except (ValueError, KeyError, TypeError) as exc:
             result.problems.append(f"datapackage.json: not a valid data package ({exc})")
             return result
-        _check_package_digest(zf, package_bytes, result)
+        _check_package_digest(zf, package_bytes, package.get("created", ""),
+                              trust or Trust(), allow_unsigned, result, limits)
         for name, res in resources.items():
             if unsafe_name(name):
                 result.problems.append(f"datapackage.json: unsafe resource path {name!r} refused")
             elif name not in names:
                 result.problems.append(f"{name}: listed in datapackage.json but missing")
-            else:
+            elif not name.startswith("archive/") or not name.endswith(".warc.gz"):
                 _check_file(zf, name, res, result)
         for name in names:
             if name not in resources and name not in PACKAGE_FILES and not name.endswith("/"):
                 result.problems.append(f"{name}: not listed in datapackage.json")
-        warc_records: dict[str, dict[int, _Record]] = {}
+        warc_records: dict[str, dict[int, RecordDigests]] = {}
         for name in names:
-            if name.startswith("archive/") and name.endswith((".warc", ".warc.gz")):
-                warc_records[name] = _check_warc(zf, name, result)
-        _check_indexes(zf, names, warc_records, result)
+            if name.startswith("archive/") and name.endswith(".warc.gz"):
+                warc_records[name] = _check_warc(zf, name, resources.get(name), result, limits,
+                                                 whole_sha256=archive is not None)
+            elif name.startswith("archive/") and name.endswith(".warc"):
+                result.problems.append(f"{name}: uncompressed WARC; verify reads gzip WARCs only")
+        _check_indexes(zf, names, warc_records, result, limits)
+        _check_urls_csv(zf, names, warc_records, result, limits)
+        _check_report(zf, names, warc_records, result, limits)
+    result.records_by_file = warc_records
+    if archive is not None:
+        result.archive = compare_with_archive(
+            [rec for records in warc_records.values() for rec in records.values()],
+            Path(archive), limits)
+        result.problems.extend(result.archive.problems)
     return result
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, result: Verification) -> bytes | None:
+def _read_member(zf: zipfile.ZipFile, name: str, result: Verification,
+                 limits: Limits) -> bytes | None:
     try:
+        if zf.getinfo(name).file_size > limits.max_json_bytes:
+            result.problems.append(f"{name}: larger than {limits.max_json_bytes} bytes: refused")
+            return None
         return zf.read(name)
     except KeyError:
         result.problems.append(f"{name}: missing from the package")
@@ -212,80 +163,144 @@ def _read_member(zf: zipfile.ZipFile, name: str, result: Verification) -> bytes 
     return None
 
 
-def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, result: Verification) -> None:
-    data = _read_member(zf, "datapackage-digest.json", result)
+def _check_package_digest(zf: zipfile.ZipFile, package_bytes: bytes, created: str, trust: Trust,
+                          allow_unsigned: bool, result: Verification, limits: Limits) -> None:
+    """datapackage-digest.json: its hash, and its signedData (WACZ Signing 0.1.0)."""
+    data = _read_member(zf, "datapackage-digest.json", result, limits)
     if data is None:
         return
     try:
-        value = json.loads(data)["hash"]
+        digest = json.loads(data)
+        value = digest["hash"]
     except (ValueError, KeyError, TypeError) as exc:
         result.problems.append(f"datapackage-digest.json: unreadable ({exc})")
         return
-    if value != "sha256:" + hashlib.sha256(package_bytes).hexdigest():
+    package_hash = "sha256:" + hashlib.sha256(package_bytes).hexdigest()
+    if value != package_hash:
         result.problems.append("datapackage.json: SHA-256 does not match the hash in "
                                "datapackage-digest.json (one of the two changed)")
-
-
-def _check_file(zf: zipfile.ZipFile, name: str, res: dict, result: Verification) -> None:
-    hasher = _hasher(res.get("hash", ""))
-    if hasher is None:
-        result.problems.append(f"{name}: unknown hash {res.get('hash')!r} in datapackage.json")
+    signed = digest.get("signedData")
+    if signed is None:
+        if not allow_unsigned:
+            result.problems.append("datapackage-digest.json: no signedData: the package is not "
+                                   "signed, so anyone could have made it as it is "
+                                   "(--allow-unsigned checks it anyway)")
         return
-    size = 0
+    result.signature = check_signed_data(signed, package_hash=package_hash, created=created,
+                                         trust=trust)
+    result.problems.extend(result.signature.problems)
+
+
+class _Tee:
+    """A zip member's stream that SHA-256es every byte read from it."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.hasher = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.hasher.update(data)
+        self.size += len(data)
+        return data
+
+
+def _check_file(zf: zipfile.ZipFile, name: str, res: dict | None, result: Verification,
+                parse: Callable[[_Tee], None] | None = None) -> None:
+    """A member against its `hash` and `bytes` in datapackage.json, read once; parse (if
+    given) reads the same stream first (a WARC's records)."""
+    if res is not None and not str(res.get("hash", "")).startswith("sha256:"):
+        result.problems.append(f"{name}: datapackage.json gives {res.get('hash')!r}, "
+                               "not a sha256: hash")
+        res = None
     try:
-        with zf.open(name) as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                hasher.update(block)
-                size += len(block)
-    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+        with zf.open(name) as raw:
+            fh = _Tee(raw)
+            if parse is not None:
+                parse(fh)
+            for _ in iter(lambda: fh.read(CHUNK), b""):
+                pass
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         result.problems.append(f"{name}: corrupted in the zip ({exc})")
+        return
+    if res is None:
         return
     result.files += 1
-    if res["hash"] != f"{hasher.name}:{hasher.hexdigest()}":
+    if res["hash"] != f"sha256:{fh.hasher.hexdigest()}":
         result.problems.append(f"{name}: SHA-256 does not match datapackage.json")
-    elif res.get("bytes") is not None and res["bytes"] != size:
-        result.problems.append(f"{name}: size {size} does not match datapackage.json ({res['bytes']})")
+    elif res.get("bytes") is not None and res["bytes"] != fh.size:
+        result.problems.append(f"{name}: size {fh.size} does not match datapackage.json "
+                               f"({res['bytes']})")
 
 
-def _check_warc(zf: zipfile.ZipFile, name: str, result: Verification) -> dict[int, _Record]:
-    records: dict[int, _Record] = {}
-    try:
-        with zf.open(name) as fh:
-            for offset, data in iter_members(fh):
-                rec, problems = check_record(data, offset)
-                result.problems.extend(f"{name}: {p}" for p in problems)
-                if rec is not None:
-                    records[offset] = rec
-                    result.records += 1
-    except ValueError as exc:
-        result.problems.append(f"{name}: {exc}")
-    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-        result.problems.append(f"{name}: corrupted in the zip ({exc})")
+def _check_warc(zf: zipfile.ZipFile, name: str, res: dict | None, result: Verification,
+                limits: Limits, *, whole_sha256: bool) -> dict[int, RecordDigests]:
+    """Every record of a gzip WARC member, streamed: digests, framing, limits; and the
+    member's own SHA-256 from the same read."""
+    records: dict[int, RecordDigests] = {}
+
+    def parse(fh: _Tee) -> None:
+        try:
+            for offset, chunks in GzipMembers(fh, limits):
+                rec = check_record(chunks, offset, limits, whole_sha256=whole_sha256)
+                if rec is None:
+                    result.problems.append(f"{name}: record at offset {offset}: not a WARC record")
+                    continue
+                result.problems.extend(f"{name}: {p}" for p in rec.problems)
+                result.digests.update(rec.checked)
+                result.unchecked.update(rec.unchecked)
+                records[offset] = rec
+                result.records += 1
+                if result.records > limits.max_records:
+                    raise LimitExceeded(f"more than {limits.max_records} records")
+        except ValueError as exc:  # LimitExceeded included
+            result.problems.append(f"{name}: {exc}")
+
+    _check_file(zf, name, res, result, parse)
     return records
 
 
+def _member_lines(zf: zipfile.ZipFile, name: str, result: Verification, limits: Limits):
+    """Decoded lines of a member, streamed; a problem (and no more lines) when unreadable."""
+    try:
+        with zf.open(name) as fh:
+            for line in read_lines(fh, limits, name):
+                yield line.decode("utf-8", "replace")
+    except ValueError as exc:
+        result.problems.append(str(exc))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        result.problems.append(f"{name}: corrupted in the zip ({exc})")
+
+
 def _check_indexes(zf: zipfile.ZipFile, names: list[str],
-                   warcs: dict[str, dict[int, _Record]], result: Verification) -> None:
+                   warcs: dict[str, dict[int, RecordDigests]], result: Verification,
+                   limits: Limits) -> None:
     indexed: set[tuple[str, str]] = set()
     for name in names:
         if not (name.startswith("indexes/") and name.endswith((".cdxj", ".cdx"))):
             continue
-        text = _read_member(zf, name, result)
-        for line in (text or b"").decode("utf-8", "replace").splitlines():
+        for line in _member_lines(zf, name, result, limits):
             entry = cdxj.parse_line(line)
             if entry is None:
                 continue
             result.index_lines += 1
-            indexed.add((entry.url, entry.timestamp))
-            rec = warcs.get(f"archive/{entry.filename}", {}).get(entry.offset)
-            if rec is None or rec.url != entry.url or (entry.digest and rec.payload_digest != entry.digest):
-                result.problems.append(f"{name}: line for {entry.url} points at no matching record "
-                                       f"(archive/{entry.filename} offset {entry.offset})")
+            try:
+                url, filename, offset = entry.url, entry.filename, entry.offset
+            except (KeyError, TypeError, ValueError):
+                result.problems.append(f"{name}: index line without url, filename or offset")
+                continue
+            indexed.add((url, entry.timestamp))
+            rec = warcs.get(f"archive/{filename}", {}).get(offset)
+            if rec is None or rec.url != url or (entry.digest and rec.payload_digest != entry.digest):
+                result.problems.append(f"{name}: line for {url} points at no matching record "
+                                       f"(archive/{filename} offset {offset})")
     for name in names:
         if not (name.startswith("pages/") and name.endswith(".jsonl")):
             continue
-        text = _read_member(zf, name, result)
-        for line in (text or b"").decode("utf-8", "replace").splitlines()[1:]:
+        for number, line in enumerate(_member_lines(zf, name, result, limits)):
+            if number == 0 or not line.strip():
+                continue  # the json-pages-1.0 header
             try:
                 page = json.loads(line)
                 key = (page["url"], iso_date_to_timestamp(page["ts"]))
@@ -295,3 +310,54 @@ def _check_indexes(zf: zipfile.ZipFile, names: list[str],
             result.pages += 1
             if key not in indexed:
                 result.problems.append(f"{name}: page {key[0]} at {page['ts']} is not in the index")
+
+
+def _check_urls_csv(zf: zipfile.ZipFile, names: list[str],
+                    warcs: dict[str, dict[int, RecordDigests]], result: Verification,
+                    limits: Limits) -> None:
+    """Each urls.csv row names a record of the package, with its URL and payload digest."""
+    name = "report/urls.csv"
+    if name not in names:
+        return
+    by_id = {rec.record_id: rec for records in warcs.values() for rec in records.values()}
+    lines = _member_lines(zf, name, result, limits)
+    try:
+        for row in csv.DictReader(lines):
+            if not row.get("record_id"):
+                result.problems.append(f"{name}: a row without record_id, so not checkable")
+                continue
+            result.urls_rows += 1
+            rec = by_id.get(row["record_id"])
+            if rec is None or rec.url != row.get("url") or (
+                    row.get("payload_digest") and row["payload_digest"] != rec.payload_digest):
+                result.problems.append(f"{name}: row for {row.get('url')} does not match record "
+                                       f"{row['record_id']} of the package (URL or digest differ)")
+    except csv.Error as exc:
+        result.problems.append(f"{name}: unreadable CSV ({exc})")
+
+
+_RECORD_ID = re.compile(r"urn:uuid:[0-9a-fA-F-]{36}")
+_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _check_report(zf: zipfile.ZipFile, names: list[str],
+                  warcs: dict[str, dict[int, RecordDigests]], result: Verification,
+                  limits: Limits) -> None:
+    """Every record id and SHA-256 digest report.html cites is one of the package's records."""
+    name = "report/report.html"
+    if name not in names:
+        return
+    records = [rec for recs in warcs.values() for rec in recs.values()]
+    ids = {rec.record_id.strip("<>") for rec in records}
+    digests = {cdxj.canonical_digest(rec.payload_digest) for rec in records}
+    cited: set[str] = set()
+    for line in _member_lines(zf, name, result, limits):
+        for rid in _RECORD_ID.findall(line):
+            if rid not in ids and rid not in cited:
+                result.problems.append(f"{name}: cites record {rid}, which is not in the package")
+            cited.add(rid)
+        for digest in _SHA256.findall(line):
+            if digest not in digests and digest not in cited:
+                result.problems.append(f"{name}: cites digest {digest}, which no record of the "
+                                       "package has")
+            cited.add(digest)

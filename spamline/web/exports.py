@@ -1,6 +1,7 @@
 """Evidence packages made from the web: built by spamline.evidence, owned by who asked."""
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from datetime import datetime, timezone
@@ -9,7 +10,8 @@ from types import SimpleNamespace
 from fastapi import HTTPException
 from fastapi.responses import FileResponse
 
-from spamline.evidence.package import ExportError, export_package
+from spamline.evidence.package import SOFTWARE, ExportError, export_package
+from spamline.evidence.signing import SigningError, make_signer
 from spamline.model import Capture
 from spamline.store.base import Store
 from spamline.store.query import as_number
@@ -47,8 +49,10 @@ def create(state: SimpleNamespace, store: Store, scope: Scope, req: ExportReques
     name = f"{slug}-{stamp}-{secrets.token_hex(3)}.wacz"
     out = state.data_dir.exports / name
     try:
-        export_package(caps, state.data_dir.warcs, out, selection=selector)
-    except ExportError as exc:
+        signer = make_signer(state.data_dir.root, SOFTWARE,
+                             tsa_url=os.environ.get("SPAMLINE_TSA_URL") or None)
+        export_package(caps, state.data_dir.warcs, out, selection=selector, signer=signer)
+    except (ExportError, SigningError) as exc:
         raise HTTPException(409, str(exc)) from exc
     state.users.record_export(name, scope.user, selector)
     return _out(state, name, selector, out.stat().st_mtime)

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from spamline.datadir import DataDir
 from spamline.evidence.records import decode_body, read_location
 from spamline.model import Capture, WarcLocation
 from spamline.phones import extract_document
+from spamline.store import open_store
 
 CRAWL_SCRIPT = Path(__file__).with_name("crawl_site.py")
 
@@ -144,6 +146,14 @@ def archive(tmp_path_factory) -> Iterator[Archive]:
     yield Archive(served, data, rows, captures_of(data, rows))
     served.server.shutdown()
     served.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def stored(archive) -> Archive:
+    """The archive with its captures in the data dir's SQLite store, as the CLI reads them."""
+    with open_store(None, DataDir.open(archive.data)) as store:
+        store.add_captures(archive.captures)
+    return archive
 
 
 def run_crawl(data_dir: Path, urls: list[str], *, max_size: int | None = None,

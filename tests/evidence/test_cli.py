@@ -4,19 +4,9 @@ from __future__ import annotations
 import json
 import zipfile
 
-import pytest
 from click.testing import CliRunner
 
 from spamline.cli import main
-from spamline.datadir import DataDir
-from spamline.store import open_store
-
-
-@pytest.fixture(scope="module")
-def stored(archive):
-    with open_store(None, DataDir.open(archive.data)) as store:
-        store.add_captures(archive.captures)
-    return archive
 
 
 def run(*args):
@@ -34,9 +24,13 @@ def test_export_by_number_then_verify(stored, tmp_path):
     expected = {c.url for c in stored.captures if any(h.e164 == "+864008123456" for h in c.hits)}
     assert {json.loads(p)["url"] for p in pages} == expected
 
-    verified = run("evidence", "verify", str(out), "--json")
-    assert verified.exit_code == 0
-    assert json.loads(verified.output)["ok"] is True
+    verified = run("evidence", "verify", str(out), "--json", "--data-dir", str(stored.data))
+    assert verified.exit_code == 0, verified.output
+    row = json.loads(verified.output)
+    assert row["ok"] is True and row["signature"]["signer"].startswith("anonymous key sha256:")
+    assert str(stored.data) in row["signature"]["trusted_as"]
+    printed = run("evidence", "verify", str(out), "--data-dir", str(stored.data)).output
+    assert f"signed by {row['signature']['signer']}" in printed and "not timestamped" in printed
 
 
 def test_export_by_brand_as_json(stored, tmp_path):

@@ -16,7 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
 from spamline.evidence import cdxj
-from spamline.evidence.package import ExportError, export_package
+from spamline.evidence.package import SOFTWARE, ExportError, export_package
+from spamline.evidence.signing import Trust, make_signer
 from spamline.evidence.verify import verify_package
 from spamline.model import Capture, WarcLocation
 
@@ -25,15 +26,26 @@ MEMBERS = ["archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl",
 
 
 @pytest.fixture(scope="module")
-def package(archive, tmp_path_factory):
+def key_dir(tmp_path_factory):
+    """The data dir whose anonymous key signs the package."""
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="module")
+def package(archive, tmp_path_factory, key_dir):
     number = "+864008123456"
     selected = [c for c in archive.captures if any(h.e164 == number for h in c.hits)]
     out = tmp_path_factory.mktemp("pkg") / "acme.wacz"
-    result = export_package(selected, archive.warcs, out, selection=f"number {number}")
+    result = export_package(selected, archive.warcs, out, selection=f"number {number}",
+                            signer=make_signer(key_dir, SOFTWARE))
     return out, result, selected
 
 
-def test_export_writes_a_valid_wacz_that_verifies(package):
+def verify(path, key_dir):
+    return verify_package(path, trust=Trust.of_data_dir(key_dir))
+
+
+def test_export_writes_a_valid_wacz_that_verifies(package, key_dir):
     out, result, selected = package
     assert result.pages == len(selected) >= 4 and not result.skipped
     with zipfile.ZipFile(out) as zf:
@@ -44,7 +56,7 @@ def test_export_writes_a_valid_wacz_that_verifies(package):
     assert {r["path"] for r in package_json["resources"]} == set(MEMBERS[:5])
     assert all(r["hash"].startswith("sha256:") for r in package_json["resources"])
 
-    verification = verify_package(out)
+    verification = verify(out, key_dir)
     assert verification.ok, verification.problems
     assert verification.records == result.records and verification.pages == result.pages
 
@@ -118,17 +130,17 @@ def flip(data: bytes, at: int | None = None) -> bytes:
 
 
 @pytest.mark.parametrize("name", MEMBERS)
-def test_flipping_one_byte_in_any_member_fails_naming_it(package, tmp_path, name):
+def test_flipping_one_byte_in_any_member_fails_naming_it(package, key_dir, tmp_path, name):
     out, _, _ = package
     tampered = tmp_path / "tampered.wacz"
     rewrite(out, tampered, name, flip)
-    verification = verify_package(tampered)
+    verification = verify(tampered, key_dir)
     assert not verification.ok
     assert any(name in p for p in verification.problems), verification.problems
 
 
 @pytest.mark.parametrize("name", MEMBERS)
-def test_flipping_a_raw_byte_of_the_zip_member_fails_naming_it(package, tmp_path, name):
+def test_flipping_a_raw_byte_of_the_zip_member_fails_naming_it(package, key_dir, tmp_path, name):
     out, _, _ = package
     data = bytearray(out.read_bytes())
     with zipfile.ZipFile(out) as zf:
@@ -137,11 +149,11 @@ def test_flipping_a_raw_byte_of_the_zip_member_fails_naming_it(package, tmp_path
     data[start + info.compress_size // 2] ^= 0x01
     tampered = tmp_path / "tampered.wacz"
     tampered.write_bytes(bytes(data))
-    verification = verify_package(tampered)
+    verification = verify(tampered, key_dir)
     assert not verification.ok and any(name in p for p in verification.problems), verification.problems
 
 
-def test_a_changed_record_is_named_by_record_id(package, tmp_path):
+def test_a_changed_record_is_named_by_record_id(package, key_dir, tmp_path):
     """Recompress the WARC with one payload byte changed: the record's digests catch it."""
     out, _, selected = package
     ids_of_b = {c.warc.record_id for c in selected if c.url.endswith("/b")}
@@ -158,20 +170,20 @@ def test_a_changed_record_is_named_by_record_id(package, tmp_path):
 
     tampered = tmp_path / "tampered.wacz"
     rewrite(out, tampered, "archive/data.warc.gz", change)
-    problems = verify_package(tampered).problems
+    problems = verify(tampered, key_dir).problems
     assert any("archive/data.warc.gz" in p and "digest mismatch" in p for p in problems), problems
     changed = [p for p in problems if "digest mismatch" in p]
     assert changed and all(any(rid in p for rid in ids_of_b) for p in changed), changed
     assert any("SHA-256 does not match" in p for p in problems)
 
 
-def test_member_names_that_escape_are_refused(package, tmp_path):
+def test_member_names_that_escape_are_refused(package, key_dir, tmp_path):
     out, _, _ = package
     evil = tmp_path / "evil.wacz"
     rewrite(out, evil, "", lambda d: d)
     with zipfile.ZipFile(evil, "a") as zf:
         zf.writestr("../../outside.txt", b"x")
-    problems = verify_package(evil).problems
+    problems = verify(evil, key_dir).problems
     assert problems == ["../../outside.txt: unsafe member name (path traversal) refused"]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from spamline.evidence.signing import Trust
 from spamline.evidence.verify import verify_package
 from tests.web.conftest import FAKE_GLOBEX, SHARED
 
@@ -168,7 +169,7 @@ def test_brand_owner_exports_and_downloads_a_package(server, site, browser, tmp_
         assert time.monotonic() < deadline, f"{name} was not downloaded"
         time.sleep(0.1)
     time.sleep(0.3)  # chromium renames the .crdownload when complete
-    assert verify_package(target).problems == []
+    assert verify_package(target, trust=Trust.of_data_dir(site.data_dir.root)).problems == []
     browser.get(f"{base}/numbers/{SHARED}")
     assert "globex-help.test" not in browser.page_source
     for path in (f"/numbers/{FAKE_GLOBEX}", "/networks/net-b", "/brands/Globex",

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
+from spamline.evidence.signing import Trust
 from spamline.evidence.verify import verify_package
 from tests.web.conftest import SHARED, bearer
 
@@ -32,7 +33,7 @@ def _export(client, token, tmp_path, **selector):
 def test_brand_owner_package_holds_only_their_pages_and_verifies(client, site, tmp_path):
     body, path = _export(client, site.acme, tmp_path, number=SHARED)
     assert body["selector"] == f"number:{SHARED}"
-    assert verify_package(path).problems == []
+    assert verify_package(path, trust=Trust.of_data_dir(site.data_dir.root)).problems == []
     assert _pages(path) == {"http://acme-help.test/"}
 
 
