@@ -17,7 +17,7 @@ def evidence() -> None:
 
 @evidence.command()
 @click.option("--number", help="Pages showing this number (any format).")
-@click.option("--brand", help="Pages claiming this brand.")
+@click.option("--brand", help="Pages claiming this brand and giving it a number it does not own.")
 @click.option("--network", "network_id", help="Pages of this network id (see `spamline networks`).")
 @click.option("--domain", help="Pages on this host name.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
@@ -26,17 +26,22 @@ def evidence() -> None:
               help="Add a PNG of each HTML page, rendered offline from the archived payload "
                    "with Debian's chromium (skipped with a note when it is not installed).")
 @click.option("--title", help="Title of the package and its report.")
+@click.option("--by", "made_by", help="Who makes the package, as the summary names it "
+                                     "(default: local user@host).")
 @data_dir_option
 @store_option
 @json_option
 def export(number: str | None, brand: str | None, network_id: str | None, domain: str | None,
-           output: str, screenshots: bool, title: str | None, data_dir: DataDir,
-           store_url: str | None, as_json: bool) -> None:
+           output: str, screenshots: bool, title: str | None, made_by: str | None,
+           data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Write a WACZ package (WARC records, CDXJ, pages, report.html, urls.csv) for one selector.
 
     Example: spamline evidence export --number "400 812 3456" -o acme.wacz
     """
     from spamline.evidence.package import ExportError, export_package
+    from spamline.evidence.scope import Scope, known_hubs
+    from spamline.evidence.summary import ExportContext, default_maker
+    from spamline.jobs.recheck import page_states
     from spamline.store import StoreUnavailable, open_store
 
     selectors = {"number": number, "brand": brand, "network": network_id, "domain": domain}
@@ -48,13 +53,20 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         with open_store(store_url, data_dir) as store:
             captures = store.captures(number=number, brand=brand, network_id=network_id,
                                       domain=domain)
+            scope = Scope.of(kind, value, store.brands(), known_hubs(data_dir.root))
+            captures, left_out = scope.select(captures)
+            states = page_states(store, (c.url for c in captures))
     except (StoreUnavailable, ValueError) as exc:
         raise click.ClickException(f"cannot read the store: {exc}. Check --store / --data-dir.") from exc
+    if left_out:
+        click.echo(f"left out {len(left_out)} page(s) showing only official numbers of "
+                   f"{scope.brand.name if scope.brand else value}", err=True)
+    context = ExportContext(scope, states, left_out, made_by or default_maker())
     try:
         result = export_package(
             captures, data_dir.warcs, Path(output).expanduser(),
-            selection=f"{kind} {value}", title=title, screenshots=screenshots,
-            progress=None if as_json else lambda msg: click.echo(msg, err=True))
+            selection=scope.selection, title=title, screenshots=screenshots,
+            progress=None if as_json else lambda msg: click.echo(msg, err=True), context=context)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from exc
     for line in result.notes + [f"skipped {s}" for s in result.skipped]:

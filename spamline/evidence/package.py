@@ -40,7 +40,9 @@ from spamline.evidence.records import (
     resolve_in,
 )
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
+from spamline.evidence.scope import Scope
 from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
+from spamline.evidence.summary import ExportContext, page_now, summarize
 from spamline.evidence.writer import Sha256WARCWriter
 from spamline.model import Capture, utc_now
 
@@ -63,6 +65,7 @@ class ExportResult:
     screenshots: int = 0
     skipped: list[str] = field(default_factory=list)  # captures left out, with the reason
     notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # URLs outside the claim (scope.Scope.select)
 
 
 @dataclass
@@ -182,14 +185,18 @@ def _screenshot(page: _Page, browser: str) -> bytes | None:
     return render_html(body, content_type=content_type, browser=browser)
 
 
-def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str) -> ReportEntry:
+def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str,
+           context: ExportContext) -> ReportEntry:
     cap, rec = page.capture, page.record
+    scope = context.scope
+    numbers = sorted({h.e164 for h in cap.hits})
     return ReportEntry(
         url=cap.url, domain=cap.domain, warc_date=rec.date,
         ip_address=rec.warc_headers.get_header("WARC-IP-Address") or cap.ip_address,
         status=rec.status, brands=list(cap.brands),
-        hits=[hit_view(h, cap.text) for h in cap.hits],
-        numbers=sorted({h.e164 for h in cap.hits}),
+        hits=[hit_view(h, cap.text, mark=scope.mark(h.e164)) for h in cap.hits],
+        numbers=numbers, advertised=[n for n in numbers if scope.advertised(n)],
+        state=page_now(context.states.get(cap.url)),
         payload_digest=rec.warc_headers.get_header("WARC-Payload-Digest") or "",
         record_id=rec.record_id, record_type=rec.rec_type,
         warc_file=f"archive/{WARC_NAME}",
@@ -209,9 +216,14 @@ def _sha256_file(path: Path) -> tuple[str, int]:
 
 def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selection: str,
                    title: str | None = None, screenshots: bool = False,
-                   progress: Callable[[str], None] | None = None) -> ExportResult:
-    """Write a WACZ package of the captures' archived records, index, pages and report."""
+                   progress: Callable[[str], None] | None = None,
+                   context: ExportContext | None = None) -> ExportResult:
+    """Write a WACZ package of the captures' archived records, index, pages and report.
+
+    `context` carries the claim (scope.Scope: official numbers are marked, and it
+    tells the summary what the violation is), page states and the maker."""
     say = progress or (lambda msg: None)
+    context = context or ExportContext(Scope(selection, ""))
     skipped: list[str] = []
     notes: list[str] = []
     created = utc_now()
@@ -249,14 +261,16 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             warc.close()
 
         cdxj.build_index([tmp / WARC_NAME], tmp / "index.cdxj")
-        entries = [_entry(p, *shots.get(i, (None, ""))) for i, p in enumerate(pages)]
+        entries = [_entry(p, *shots.get(i, (None, "")), context) for i, p in enumerate(pages)]
+        summary = summarize(entries, context, made_at=created, software=SOFTWARE,
+                            package_name=out.name)
         members: dict[str, Path] = {f"archive/{WARC_NAME}": tmp / WARC_NAME,
                                     "indexes/index.cdxj": tmp / "index.cdxj"}
         (tmp / "pages.jsonl").write_text(_pages_jsonl(pages, title), encoding="utf-8")
         members["pages/pages.jsonl"] = tmp / "pages.jsonl"
         (tmp / "report.html").write_text(render_report(
             entries, title=title, selection=selection, created=created, software=SOFTWARE,
-            warc_name=WARC_NAME, wacz_version=WACZ_VERSION), encoding="utf-8")
+            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary), encoding="utf-8")
         members["report/report.html"] = tmp / "report.html"
         (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")
         members["report/urls.csv"] = tmp / "urls.csv"
@@ -285,7 +299,8 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
             zf.writestr("datapackage-digest.json", digest_bytes, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, out)
-    return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes)
+    return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes,
+                        list(context.left_out))
 
 
 def _pages_jsonl(pages: list[_Page], title: str) -> str:
