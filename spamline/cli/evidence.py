@@ -107,3 +107,28 @@ def verify(package: str, data_dir: str | None, as_json: bool) -> None:
             "Do not file it; export a fresh package from the archive.")
     if not as_json:
         click.echo(result.summary())
+
+
+@evidence.command()
+@click.argument("package", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="OUT.html (the report as packaged) or OUT.pdf (printed by headless chromium).")
+@click.option("--data-dir", "data_dir", default=None, envvar="SPAMLINE_DATA_DIR",
+              help="Accepted like on every command, but unused: a package stands alone.")
+def report(package: str, output: str, data_dir: str | None) -> None:
+    """Write the report of PACKAGE.wacz outside the package, as HTML or PDF.
+
+    Example: spamline evidence report acme.wacz -o acme.pdf
+    """
+    from spamline.evidence.chromium import BrowserError
+    from spamline.evidence.printout import PrintoutError, write_report
+
+    out = Path(output).expanduser()
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise click.UsageError(f"{output}: -o must end in .html or .pdf")
+    try:
+        write_report(Path(package), out)
+    except (PrintoutError, BrowserError) as exc:
+        raise click.ClickException(f"{package}: {exc}") from exc
+    click.echo(f"wrote {out}; the evidence is the package: check it with "
+               f"`spamline evidence verify {package}`")
