@@ -26,14 +26,20 @@ def evidence() -> None:
               help="Add a PNG of each HTML page, rendered offline from the archived payload "
                    "with Debian's chromium (skipped with a note when it is not installed).")
 @click.option("--title", help="Title of the package and its report.")
+@click.option("--rdap", is_flag=True,
+              help="Look up abuse contacts over RDAP (registrar of each host's domain, network "
+                   "owner of each server IP) for the takedown notices; recorded in the package.")
+@click.option("--rdap-url", envvar="SPAMLINE_RDAP_URL", metavar="URL",
+              help="Send every RDAP query to this service (default: the one IANA's bootstrap "
+                   "names for each domain and address).")
 @click.option("--by", "made_by", help="Who makes the package, as the summary names it "
                                      "(default: local user@host).")
 @data_dir_option
 @store_option
 @json_option
 def export(number: str | None, brand: str | None, network_id: str | None, domain: str | None,
-           output: str, screenshots: bool, title: str | None, made_by: str | None,
-           data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
+           output: str, screenshots: bool, title: str | None, rdap: bool, rdap_url: str | None,
+           made_by: str | None, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Write a WACZ package (WARC records, CDXJ, pages, report.html, urls.csv) for one selector.
 
     Example: spamline evidence export --number "400 812 3456" -o acme.wacz
@@ -62,6 +68,8 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         click.echo(f"left out {len(left_out)} page(s) showing only official numbers of "
                    f"{scope.brand.name if scope.brand else value}", err=True)
     context = ExportContext(scope, states, left_out, made_by or default_maker())
+    if rdap or rdap_url:
+        context.lookups = _look_up(captures, rdap_url, quiet=as_json)
     try:
         result = export_package(
             captures, data_dir.warcs, Path(output).expanduser(),
@@ -79,6 +87,19 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         click.echo(f"wrote {result.path}: {result.pages} pages, {result.records} WARC records, "
                    f"{result.screenshots} screenshots; check it with "
                    f"`spamline evidence verify {result.path}`")
+
+
+def _look_up(captures: list, rdap_url: str | None, quiet: bool) -> list:
+    """RDAP lookups for the hosts and server IPs of the captures, each said on stderr."""
+    from spamline.evidence.rdap import RdapClient
+
+    client = RdapClient(rdap_url)
+    lookups = [client.domain(h) for h in sorted({c.domain for c in captures})]
+    lookups += [client.ip(ip) for ip in sorted({c.ip_address for c in captures if c.ip_address})]
+    if not quiet:
+        for lookup in lookups:
+            click.echo(f"rdap: {lookup.described}", err=True)
+    return lookups
 
 
 @evidence.command()

@@ -25,11 +25,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spamline import __version__
 from spamline.evidence import cdxj
+from spamline.evidence.notices import Notice, build_notices
 from spamline.evidence.records import (
     ArchivedRecord,
     RecordNotFound,
@@ -268,9 +269,12 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
                                     "indexes/index.cdxj": tmp / "index.cdxj"}
         (tmp / "pages.jsonl").write_text(_pages_jsonl(pages, title), encoding="utf-8")
         members["pages/pages.jsonl"] = tmp / "pages.jsonl"
+        notices = build_notices(entries, summary, package=out.name, lookups=context.lookups)
+        members.update(_write_notices(tmp, notices, context, created))
         (tmp / "report.html").write_text(render_report(
             entries, title=title, selection=selection, created=created, software=SOFTWARE,
-            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary), encoding="utf-8")
+            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary, notices=notices),
+            encoding="utf-8")
         members["report/report.html"] = tmp / "report.html"
         (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")
         members["report/urls.csv"] = tmp / "urls.csv"
@@ -301,6 +305,26 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
         os.replace(partial, out)
     return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes,
                         list(context.left_out))
+
+
+def _write_notices(tmp: Path, notices: list[Notice], context: ExportContext, created: str
+                   ) -> dict[str, Path]:
+    """notices/HOST.txt and notices/HOST.eml per host, and rdap/lookups.json after --rdap."""
+    folder = tmp / "notices"
+    folder.mkdir()
+    members: dict[str, Path] = {}
+    for notice in notices:
+        for ext, data in (("txt", notice.text.encode("utf-8")),
+                          ("eml", notice.eml(context.made_by, created))):
+            path = folder / f"{notice.stem}.{ext}"
+            path.write_bytes(data)
+            members[f"notices/{path.name}"] = path
+    if context.lookups:
+        path = tmp / "lookups.json"
+        path.write_text(json.dumps([asdict(lookup) for lookup in context.lookups],
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
+        members["rdap/lookups.json"] = path
+    return members
 
 
 def _pages_jsonl(pages: list[_Page], title: str) -> str:

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from spamline.evidence.rdap import Lookup
 from spamline.evidence.report import ReportEntry
 from spamline.evidence.scope import Scope
 from spamline.jobs.recheck import GONE, PageStatus
@@ -34,6 +35,7 @@ class ExportContext:
     states: Mapping[str, PageStatus] = field(default_factory=dict)  # url -> status
     left_out: list[str] = field(default_factory=list)  # URLs outside the claim
     made_by: str = field(default_factory=default_maker)
+    lookups: list[Lookup] = field(default_factory=list)  # RDAP abuse contacts (--rdap)
 
 
 @dataclass

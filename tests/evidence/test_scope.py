@@ -7,7 +7,6 @@ import io
 import json
 import zipfile
 
-import pytest
 from click.testing import CliRunner
 
 from spamline.cli import main
@@ -23,17 +22,6 @@ BRAND = "金盾保险柜"
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A data dir with the sample network crawled, its brands registered, and one page
-    rechecked as gone."""
-    root = tmp_path_factory.mktemp("demo") / "data"
-    result = run("demo", "--data-dir", str(root), "--pages-per-site", "4", "--no-progress")
-    assert result.exit_code == 0, result.output
-    truth = json.loads((root / "demo-ground-truth.json").read_text(encoding="utf-8"))
-    return root, truth
 
 
 def _package(path) -> tuple[list[dict], str]:
