@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -34,18 +35,32 @@ def run_headless(args: Sequence[str], url: str, *, timeout: float, browser: str 
     browser = browser or find_browser()
     if browser is None:
         raise BrowserError("no chromium found; install Debian's chromium package")
-    with tempfile.TemporaryDirectory(prefix="spamline-chromium-") as home:
-        bypass = f"{allow};<-loopback>" if allow else "<-loopback>"
+    with tempfile.TemporaryDirectory(prefix="spamline-chromium-", ignore_cleanup_errors=True) as home:
+        bypass = f"<-loopback>;{allow}" if allow else "<-loopback>"  # this order only
         cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--no-default-browser-check", f"--user-data-dir={home}/profile",
                "--proxy-server=127.0.0.1:9", f"--proxy-bypass-list={bypass}",
                "--hide-scrollbars", *args, url]
+        # its own process group, so a timeout ends chromium's helper processes too
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={**os.environ, "HOME": home}, start_new_session=True)
         try:
-            return subprocess.run(cmd, capture_output=True, timeout=timeout,
-                                  env={**os.environ, "HOME": home})
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             raise BrowserError(f"chromium took longer than {timeout:g}s") from exc
+        finally:
+            _end_group(proc)
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _end_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of the browser's process group and reap the browser."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()
 
 
 def print_pdf(html_path: str, pdf_path: str, *, timeout: float = 120) -> None:

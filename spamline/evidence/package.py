@@ -174,16 +174,39 @@ def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
     return pages
 
 
-def _screenshot(page: _Page, browser: str) -> bytes | None:
+def _screenshot(page: _Page, browser: str) -> bytes:
     rec = page.payload_record
     content_type = rec.header("Content-Type") or ""
-    if "html" not in content_type.lower() or not rec.payload:
-        return None
+    if "html" not in content_type.lower():
+        raise ScreenshotError(f"not an HTML page ({content_type or 'no Content-Type'})")
+    if not rec.payload:
+        raise ScreenshotError("the archived payload is empty")
     try:
         body = decode_body(rec.payload, rec.header("Content-Encoding"))
     except ValueError as exc:
         raise ScreenshotError(str(exc)) from exc
     return render_html(body, content_type=content_type, browser=browser)
+
+
+def _screenshots(pages: list[_Page], warc: _PackageWarc, browser: str,
+                 say: Callable[[str], None]) -> tuple[dict[int, tuple[bytes, str]], list[str]]:
+    """One screenshot per URL, of its latest capture (pages are sorted by URL, then time):
+    {page index: (png, resource record id)}, and "URL (capture time): reason" per skip."""
+    latest = {page.capture.url: i for i, page in enumerate(pages)}
+    shots: dict[int, tuple[bytes, str]] = {}
+    skipped: list[str] = []
+    with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
+        futures = {i: pool.submit(_screenshot, pages[i], browser) for i in latest.values()}
+        for i, future in futures.items():
+            page = pages[i]
+            try:
+                png = future.result()
+            except ScreenshotError as exc:
+                skipped.append(f"{page.capture.url} ({page.ts}): {exc}")
+                continue
+            say(f"screenshot {page.capture.url}")
+            shots[i] = (png, warc.add_screenshot(page, png))
+    return shots, skipped
 
 
 def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str,
@@ -227,6 +250,7 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
     context = context or ExportContext(Scope(selection, ""))
     skipped: list[str] = []
     notes: list[str] = []
+    shots_skipped: list[str] = []
     created = utc_now()
     title = title or f"spamline evidence: {selection}"
     out = Path(out)
@@ -247,17 +271,8 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
                 notes.append("screenshots skipped: no chromium found "
                              "(install Debian's chromium package to get them)")
             if browser:
-                with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
-                    futures = [pool.submit(_screenshot, page, browser) for page in pages]
-                    for i, (page, future) in enumerate(zip(pages, futures, strict=True)):
-                        try:
-                            png = future.result()
-                        except ScreenshotError as exc:
-                            notes.append(f"no screenshot of {page.capture.url}: {exc}")
-                            continue
-                        if png:
-                            say(f"screenshot {page.capture.url}")
-                            shots[i] = (png, warc.add_screenshot(page, png))
+                shots, shots_skipped = _screenshots(pages, warc, browser, say)
+                notes += [f"no screenshot of {reason}" for reason in shots_skipped]
         finally:
             warc.close()
 
@@ -273,7 +288,8 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
         members.update(_write_notices(tmp, notices, context, created))
         (tmp / "report.html").write_text(render_report(
             entries, title=title, selection=selection, created=created, software=SOFTWARE,
-            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary, notices=notices),
+            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary, notices=notices,
+            skipped_shots=shots_skipped),
             encoding="utf-8")
         members["report/report.html"] = tmp / "report.html"
         (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")
