@@ -32,8 +32,13 @@ class Notice:
 
     @property
     def stem(self) -> str:
-        """The file name, without extension, inside the package's notices/ folder."""
-        return re.sub(r"[^\w.-]", "_", self.host, flags=re.ASCII) or "host"
+        """The file name, without extension, inside the package's notices/ folder (an
+        internationalised host in its xn-- form)."""
+        try:
+            host = self.host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = self.host
+        return re.sub(r"[^\w.-]", "_", host, flags=re.ASCII).lstrip(".") or "host"
 
     def eml(self, sender: str, when: str) -> bytes:
         """The notice as an RFC 5322 draft message."""

@@ -329,10 +329,15 @@ def _write_notices(tmp: Path, notices: list[Notice], context: ExportContext, cre
     folder = tmp / "notices"
     folder.mkdir()
     members: dict[str, Path] = {}
+    stems: set[str] = set()
     for notice in notices:
+        stem = notice.stem
+        while stem in stems:  # two hosts that only differ in characters a file name cannot hold
+            stem += "_"
+        stems.add(stem)
         for ext, data in (("txt", notice.text.encode("utf-8")),
                           ("eml", notice.eml(context.made_by, created))):
-            path = folder / f"{notice.stem}.{ext}"
+            path = folder / f"{stem}.{ext}"
             path.write_bytes(data)
             members[f"notices/{path.name}"] = path
     if context.lookups:

@@ -75,7 +75,7 @@ def test_brand_package_leaves_out_the_brands_own_site(demo, tmp_path):
 
 def test_domain_package_marks_official_numbers_of_any_registered_brand(demo, tmp_path):
     root, truth = demo
-    host, info = next(iter(truth["legit"].items()))
+    host, info = next((h, i) for h, i in truth["legit"].items() if i["brand"] == BRAND)
     out = tmp_path / "site.wacz"
     assert run("evidence", "export", "--domain", host, "-o", str(out),
                "--data-dir", str(root)).exit_code == 0
