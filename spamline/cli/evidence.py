@@ -64,9 +64,16 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
             states = page_states(store, (c.url for c in captures))
     except (StoreUnavailable, ValueError) as exc:
         raise click.ClickException(f"cannot read the store: {exc}. Check --store / --data-dir.") from exc
+    if scope.brand is not None and not scope.registered:
+        click.echo(f"note: {value!r} is not registered, so every number counts as not official; "
+                   f"register it with `spamline brand add {value} --official NUMBER`", err=True)
     if left_out:
         click.echo(f"left out {len(left_out)} page(s) showing only official numbers of "
                    f"{scope.brand.name if scope.brand else value}", err=True)
+    if scope.brand is not None and left_out and not captures:
+        raise click.ClickException(
+            f"every page claiming {scope.brand.name} shows only its official numbers; there is "
+            "nothing to take down (check its numbers with `spamline brand list`)")
     context = ExportContext(scope, states, left_out, made_by or default_maker())
     if rdap or rdap_url:
         context.lookups = _look_up(captures, rdap_url, quiet=as_json)

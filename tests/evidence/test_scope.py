@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import zipfile
 
 from click.testing import CliRunner
@@ -98,6 +99,24 @@ def test_summary_says_since_when_a_page_is_gone(demo, tmp_path):
     summary = report.split('id="summary"', 1)[1].split("</section>", 1)[0]
     assert f"{victim.url}: gone since 2099-01-02T03:04:05Z (http 404)" in summary
     assert " 1 gone" in summary
+
+
+def test_brand_with_only_official_pages_is_a_clear_error(demo, tmp_path):
+    root = tmp_path / "data"
+    shutil.copytree(demo[0], root)
+    with open_store(None, DataDir.open(root)) as store:
+        printer = [c for c in store.captures(brand="Lumajet") if c.hits]
+        numbers = sorted({h.e164 for c in printer for h in c.hits})
+    assert printer and numbers
+    assert run("brand", "add", "Lumajet", *[a for n in numbers for a in ("--official", n)],
+               "--data-dir", str(root)).exit_code == 0
+    result = CliRunner().invoke(main, ["evidence", "export", "--brand", "Lumajet", "-o",
+                                       str(tmp_path / "x.wacz"), "--data-dir", str(root)])
+    assert result.exit_code == 1 and not (tmp_path / "x.wacz").exists()
+    assert "every page claiming Lumajet shows only its official numbers" in result.output
+    unregistered = CliRunner().invoke(main, ["evidence", "export", "--brand", "Nobody Inc", "-o",
+                                             str(tmp_path / "y.wacz"), "--data-dir", str(root)])
+    assert "'Nobody Inc' is not registered" in unregistered.output
 
 
 def test_context_is_visible_text_never_markup():
