@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spamline.model import Brand, Capture
-from spamline.networks.refresh import STATE_FILE, NetworkState
 from spamline.store.query import find_brand
 
 OFFICIAL, NOT_OFFICIAL, HUB = "official", "not official", "shared hotline"
@@ -24,6 +23,8 @@ OFFICIAL, NOT_OFFICIAL, HUB = "official", "not official", "shared hotline"
 
 def known_hubs(data_root: Path) -> frozenset[str]:
     """The hub numbers of the data dir's last network build (empty without one)."""
+    from spamline.networks.refresh import STATE_FILE, NetworkState  # numpy, scipy: only here
+
     state = NetworkState.load(Path(data_root) / STATE_FILE)
     return frozenset(state.hubs) if state else frozenset()
 
