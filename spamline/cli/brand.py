@@ -15,6 +15,7 @@ from spamline.cli.common import (
     to_jsonable,
 )
 from spamline.datadir import DataDir
+from spamline.evidence.scope import known_hubs
 from spamline.jobs.recheck import describe, page_states, takedown_fields
 from spamline.model import Brand
 from spamline.phones import normalize_number
@@ -95,7 +96,8 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
     with open_store(store_url, data_dir) as store:
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
-        rows = store.brand_report(name)
+        hubs = known_hubs(data_dir.root)  # shared hotlines are no brand's: see evidence.scope
+        rows = [r for r in store.brand_report(name) if r.e164 not in hubs]
         states = page_states(store, (r.url for r in rows))  # takedown status (spamline recheck)
     if as_json:
         print_json_lines({**to_jsonable(r), **takedown_fields(states.get(r.url))} for r in rows)

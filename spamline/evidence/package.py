@@ -26,11 +26,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spamline import __version__
 from spamline.evidence import cdxj
+from spamline.evidence.notices import Notice, build_notices
 from spamline.evidence.records import (
     ArchivedRecord,
     RecordNotFound,
@@ -41,8 +42,10 @@ from spamline.evidence.records import (
     resolve_in,
 )
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
+from spamline.evidence.scope import Scope
 from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
 from spamline.evidence.signing import Signer, SigningError
+from spamline.evidence.summary import ExportContext, page_now, summarize
 from spamline.evidence.writer import Sha256WARCWriter
 from spamline.model import Capture, utc_now
 
@@ -65,6 +68,7 @@ class ExportResult:
     screenshots: int = 0
     skipped: list[str] = field(default_factory=list)  # captures left out, with the reason
     notes: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # URLs outside the claim (scope.Scope.select)
 
 
 @dataclass
@@ -172,11 +176,13 @@ def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
     return pages
 
 
-def _screenshot(page: _Page, browser: str) -> bytes | None:
+def _screenshot(page: _Page, browser: str) -> bytes:
     rec = page.payload_record
     content_type = rec.header("Content-Type") or ""
-    if "html" not in content_type.lower() or not rec.payload:
-        return None
+    if "html" not in content_type.lower():
+        raise ScreenshotError(f"not an HTML page ({content_type or 'no Content-Type'})")
+    if not rec.payload:
+        raise ScreenshotError("the archived payload is empty")
     try:
         body = decode_body(rec.payload, rec.header("Content-Encoding"))
     except ValueError as exc:
@@ -184,14 +190,39 @@ def _screenshot(page: _Page, browser: str) -> bytes | None:
     return render_html(body, content_type=content_type, browser=browser)
 
 
-def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str) -> ReportEntry:
+def _screenshots(pages: list[_Page], warc: _PackageWarc, browser: str,
+                 say: Callable[[str], None]) -> tuple[dict[int, tuple[bytes, str]], list[str]]:
+    """One screenshot per URL, of its latest capture (pages are sorted by URL, then time):
+    {page index: (png, resource record id)}, and "URL (capture time): reason" per skip."""
+    latest = {page.capture.url: i for i, page in enumerate(pages)}
+    shots: dict[int, tuple[bytes, str]] = {}
+    skipped: list[str] = []
+    with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
+        futures = {i: pool.submit(_screenshot, pages[i], browser) for i in latest.values()}
+        for i, future in futures.items():
+            page = pages[i]
+            try:
+                png = future.result()
+            except ScreenshotError as exc:
+                skipped.append(f"{page.capture.url} ({page.ts}): {exc}")
+                continue
+            say(f"screenshot {page.capture.url}")
+            shots[i] = (png, warc.add_screenshot(page, png))
+    return shots, skipped
+
+
+def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str,
+           context: ExportContext) -> ReportEntry:
     cap, rec = page.capture, page.record
+    scope = context.scope
+    numbers = sorted({h.e164 for h in cap.hits})
     return ReportEntry(
         url=cap.url, domain=cap.domain, warc_date=rec.date,
         ip_address=rec.warc_headers.get_header("WARC-IP-Address") or cap.ip_address,
         status=rec.status, brands=list(cap.brands),
-        hits=[hit_view(h, cap.text) for h in cap.hits],
-        numbers=sorted({h.e164 for h in cap.hits}),
+        hits=[hit_view(h, cap.text, mark=scope.mark(h.e164)) for h in cap.hits],
+        numbers=numbers, advertised=[n for n in numbers if scope.advertised(n)],
+        state=page_now(context.states.get(cap.url)),
         payload_digest=rec.warc_headers.get_header("WARC-Payload-Digest") or "",
         record_id=rec.record_id, record_type=rec.rec_type,
         warc_file=f"archive/{WARC_NAME}",
@@ -212,14 +243,18 @@ def _sha256_file(path: Path) -> tuple[str, int]:
 def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selection: str,
                    title: str | None = None, screenshots: bool = False,
                    progress: Callable[[str], None] | None = None,
-                   signer: Signer | None = None) -> ExportResult:
+                   context: ExportContext | None = None, signer: Signer | None = None) -> ExportResult:
     """Write a WACZ package of the captures' archived records, index, pages and report.
 
-    With a signer, datapackage-digest.json carries its signedData.
+    `context` carries the claim (scope.Scope: official numbers are marked, and it tells the
+    summary what the violation is), page states and the maker. With a signer,
+    datapackage-digest.json carries its signedData.
     """
     say = progress or (lambda msg: None)
+    context = context or ExportContext(Scope(selection, ""))
     skipped: list[str] = []
     notes: list[str] = []
+    shots_skipped: list[str] = []
     created = utc_now()
     title = title or f"spamline evidence: {selection}"
     out = Path(out)
@@ -240,29 +275,27 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
                 notes.append("screenshots skipped: no chromium found "
                              "(install Debian's chromium package to get them)")
             if browser:
-                with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
-                    futures = [pool.submit(_screenshot, page, browser) for page in pages]
-                    for i, (page, future) in enumerate(zip(pages, futures, strict=True)):
-                        try:
-                            png = future.result()
-                        except ScreenshotError as exc:
-                            notes.append(f"no screenshot of {page.capture.url}: {exc}")
-                            continue
-                        if png:
-                            say(f"screenshot {page.capture.url}")
-                            shots[i] = (png, warc.add_screenshot(page, png))
+                shots, shots_skipped = _screenshots(pages, warc, browser, say)
+                notes += [f"no screenshot of {reason}" for reason in shots_skipped]
         finally:
             warc.close()
 
         cdxj.build_index([tmp / WARC_NAME], tmp / "index.cdxj")
-        entries = [_entry(p, *shots.get(i, (None, ""))) for i, p in enumerate(pages)]
+        entries = [_entry(p, *shots.get(i, (None, "")), context) for i, p in enumerate(pages)]
+        summary = summarize(entries, context, made_at=created, software=SOFTWARE,
+                            verify=signer.verify_command(out.name) if signer
+                            else f"spamline evidence verify --allow-unsigned {out.name}")
         members: dict[str, Path] = {f"archive/{WARC_NAME}": tmp / WARC_NAME,
                                     "indexes/index.cdxj": tmp / "index.cdxj"}
         (tmp / "pages.jsonl").write_text(_pages_jsonl(pages, title), encoding="utf-8")
         members["pages/pages.jsonl"] = tmp / "pages.jsonl"
+        notices = build_notices(entries, summary, package=out.name, lookups=context.lookups)
+        members.update(_write_notices(tmp, notices, context, created))
         (tmp / "report.html").write_text(render_report(
             entries, title=title, selection=selection, created=created, software=SOFTWARE,
-            warc_name=WARC_NAME, wacz_version=WACZ_VERSION), encoding="utf-8")
+            warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary, notices=notices,
+            skipped_shots=shots_skipped),
+            encoding="utf-8")
         members["report/report.html"] = tmp / "report.html"
         (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")
         members["report/urls.csv"] = tmp / "urls.csv"
@@ -299,7 +332,33 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
             zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
             zf.writestr("datapackage-digest.json", digest_bytes, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(partial, out)
-    return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes)
+    return ExportResult(out, len(pages), warc.records, len(shots), skipped, notes,
+                        list(context.left_out))
+
+
+def _write_notices(tmp: Path, notices: list[Notice], context: ExportContext, created: str
+                   ) -> dict[str, Path]:
+    """notices/HOST.txt and notices/HOST.eml per host, and rdap/lookups.json after --rdap."""
+    folder = tmp / "notices"
+    folder.mkdir()
+    members: dict[str, Path] = {}
+    stems: set[str] = set()
+    for notice in notices:
+        stem = notice.stem
+        while stem in stems:  # two hosts that only differ in characters a file name cannot hold
+            stem += "_"
+        stems.add(stem)
+        for ext, data in (("txt", notice.text.encode("utf-8")),
+                          ("eml", notice.eml(context.made_by, created))):
+            path = folder / f"{stem}.{ext}"
+            path.write_bytes(data)
+            members[f"notices/{path.name}"] = path
+    if context.lookups:
+        path = tmp / "lookups.json"
+        path.write_text(json.dumps([asdict(lookup) for lookup in context.lookups],
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
+        members["rdap/lookups.json"] = path
+    return members
 
 
 def _pages_jsonl(pages: list[_Page], title: str) -> str:

@@ -5,14 +5,16 @@ import base64
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from spamline.model import PhoneHit
+from spamline.phones.htmltext import html_text
 
 CSV_FIELDS = ["url", "domain", "ip_address", "status", "captured_at", "numbers", "brands",
-              "payload_digest", "record_id", "warc_file"]
+              "payload_digest", "record_id", "warc_file", "advertised_numbers"]
 
 
 @dataclass
@@ -22,8 +24,9 @@ class HitView:
     e164: str
     type: str
     before: str
-    raw: str
+    raw: str  # the number as the page shows it (visible text, no markup)
     after: str
+    mark: str = ""  # official / not official for the selected brand (see scope.Scope.mark)
 
 
 @dataclass
@@ -45,24 +48,34 @@ class ReportEntry:
     screenshot_png: bytes | None = None
     screenshot_id: str = ""
     numbers: list[str] = field(default_factory=list)
+    advertised: list[str] = field(default_factory=list)  # numbers the claim is about
+    state: str = ""  # where the page stands now (summary.page_now)
 
     @property
     def screenshot(self) -> str:
         return base64.b64encode(self.screenshot_png).decode() if self.screenshot_png else ""
 
 
-def hit_view(hit: PhoneHit, text: str = "", width: int = 60) -> HitView:
-    """Context around a hit: its own context string when it holds the number, else text nearby."""
+def shown(raw: str) -> str:
+    """The visible text of a hit's source span (`400<span>849</span>5185` -> `4008495185`),
+    whitespace collapsed as in the hit's context."""
+    return " ".join(html_text(raw).visible.text.split()) if "<" in raw or "&" in raw else raw
+
+
+def hit_view(hit: PhoneHit, text: str = "", width: int = 60, mark: str = "") -> HitView:
+    """Context around a hit, all visible text: its own context string when it holds the
+    number, else the page text nearby, else the context with the number after it."""
+    raw = shown(hit.raw)
     context = hit.context
-    at = context.find(hit.raw) if context else -1
-    if at < 0 and text:
-        at = text.find(hit.raw)
+    at = context.find(raw) if context and raw else -1
+    if at < 0 and text and raw:
+        at = text.find(raw)
         if at >= 0:
             start = max(0, at - width)
-            context, at = text[start: at + len(hit.raw) + width], at - start
+            context, at = text[start: at + len(raw) + width], at - start
     if at < 0:
-        return HitView(hit.e164, hit.type, context + " ", hit.raw, "")
-    return HitView(hit.e164, hit.type, context[:at], hit.raw, context[at + len(hit.raw):])
+        return HitView(hit.e164, hit.type, context + " ", raw, "", mark)
+    return HitView(hit.e164, hit.type, context[:at], raw, context[at + len(raw):], mark)
 
 
 def group_by_domain(entries: list[ReportEntry]) -> list[tuple[str, list[ReportEntry]]]:
@@ -74,14 +87,17 @@ def group_by_domain(entries: list[ReportEntry]) -> list[tuple[str, list[ReportEn
 
 
 def render_report(entries: list[ReportEntry], *, title: str, selection: str, created: str,
-                  software: str, warc_name: str, wacz_version: str) -> str:
-    """report.html: self-contained (screenshots inline), no scripts, prints cleanly."""
+                  software: str, warc_name: str, wacz_version: str, summary: object = None,
+                  notices: Sequence[object] = (), skipped_shots: Sequence[str] = ()) -> str:
+    """report.html: self-contained (screenshots inline), no scripts, prints cleanly; the
+    executive summary (summary.Summary) first, the takedown notices (notices.Notice) last."""
     env = Environment(loader=PackageLoader("spamline.evidence", "templates"),
                       autoescape=select_autoescape(["html"]))
     return env.get_template("report.html").render(
         title=title, selection=selection, created=created, software=software,
         warc_name=warc_name, wacz_version=wacz_version, entries=entries,
-        groups=group_by_domain(entries))
+        groups=group_by_domain(entries), summary=summary, notices=notices,
+        skipped_shots=skipped_shots)
 
 
 def urls_csv(entries: list[ReportEntry]) -> str:
@@ -96,5 +112,5 @@ def urls_csv(entries: list[ReportEntry]) -> str:
                 "status": e.status if e.status is not None else "", "captured_at": e.warc_date,
                 "numbers": " ".join(e.numbers), "brands": " ".join(e.brands),
                 "payload_digest": e.payload_digest, "record_id": e.record_id,
-                "warc_file": e.warc_file})
+                "warc_file": e.warc_file, "advertised_numbers": " ".join(e.advertised)})
     return out.getvalue()

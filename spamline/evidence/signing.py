@@ -172,6 +172,14 @@ class Signer:
                 raise SigningError("a domain certificate signature needs an RFC 3161 "
                                    "timestamp: give --tsa-url")
 
+    def verify_command(self, package_name: str) -> str:
+        """The command a recipient runs to check a package this signer signed."""
+        if self.domain_chain:
+            return f"spamline evidence verify {package_name}"
+        return (f"spamline evidence verify --trust SIGNER-KEY.pem {package_name} (the package is "
+                "signed with an anonymous key; its maker gives SIGNER-KEY.pem with "
+                "`spamline evidence key`)")
+
     def sign(self, hash_value: str, created: str) -> dict[str, str]:
         """signedData for datapackage-digest.json's `hash` and datapackage.json's `created`."""
         signature = base64.b64encode(

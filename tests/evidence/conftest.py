@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
+from spamline.cli import main
 from spamline.datadir import DataDir
 from spamline.evidence.records import decode_body, read_location
 from spamline.model import Capture, WarcLocation
@@ -168,3 +171,15 @@ def run_crawl(data_dir: Path, urls: list[str], *, max_size: int | None = None,
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """(data dir, ground truth) of the sample network crawled by `spamline demo`, its brands
+    registered (tests may add recheck captures)."""
+    root = tmp_path_factory.mktemp("demo") / "data"
+    result = CliRunner().invoke(main, ["demo", "--data-dir", str(root), "--pages-per-site", "4",
+                                       "--no-progress"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    truth = json.loads((root / "demo-ground-truth.json").read_text(encoding="utf-8"))
+    return root, truth

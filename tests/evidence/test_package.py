@@ -22,6 +22,7 @@ from spamline.evidence.verify import verify_package
 from spamline.model import Capture, WarcLocation
 
 MEMBERS = ["archive/data.warc.gz", "indexes/index.cdxj", "pages/pages.jsonl",
+           "notices/127.0.0.1.txt", "notices/127.0.0.1.eml",
            "report/report.html", "report/urls.csv", "datapackage.json", "datapackage-digest.json"]
 
 
@@ -53,7 +54,7 @@ def test_export_writes_a_valid_wacz_that_verifies(package, key_dir):
         assert zf.getinfo("archive/data.warc.gz").compress_type == zipfile.ZIP_STORED
         package_json = json.loads(zf.read("datapackage.json"))
     assert package_json["wacz_version"] == "1.1.1"
-    assert {r["path"] for r in package_json["resources"]} == set(MEMBERS[:5])
+    assert {r["path"] for r in package_json["resources"]} == set(MEMBERS[:-2])
     assert all(r["hash"].startswith("sha256:") for r in package_json["resources"])
 
     verification = verify(out, key_dir)
