@@ -101,9 +101,12 @@ def _regions(region: str | None, text: str, url: str | None = None, encoding: st
 
 def _html_regions(source: str, visible: TextMap, url: str | None, encoding: str) -> tuple[str, ...]:
     """The regions an HTML page plausibly serves, from its text, URL, `lang=` and hidden parts."""
-    ranges = hidden_ranges(source)
-    in_hidden = Hidden(ranges)
-    hidden = (lambda pos: in_hidden(visible.source_span(pos, pos + 1)[0])) if ranges else None
+    found: list[Hidden] = []  # the hidden parts, found on the first question (most pages ask none)
+
+    def hidden(pos: int) -> bool:
+        if not found:
+            found.append(Hidden(hidden_ranges(source)))
+        return found[0](visible.source_span(pos, pos + 1)[0])
     return infer_regions(visible.text, url, encoding, page_lang(source), hidden)
 
 

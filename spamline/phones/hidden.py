@@ -11,11 +11,14 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 
-_TAG = re.compile(r"<([a-zA-Z][\w:-]*)([^<>]*)>")
-_HIDING = re.compile(r"\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden|aria-hidden\s*=\s*[\"']?true",
-                     re.IGNORECASE)
-_HINT = re.compile(r"hidden|none|noscript|template", re.IGNORECASE)
-_HIDING_TAGS = frozenset({"noscript", "template"})
+# a start tag that hides its element (the lookahead stops at the tag's end: linear in all)
+_HIDING_TAG = re.compile(
+    r"<(?P<name>noscript|template)\b[^<>]*>"
+    r"|<(?P<tag>[a-zA-Z][\w:-]*+)(?=[^<>]*?(?:\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden"
+    r"|aria-hidden\s*=\s*[\"']?true))(?P<attrs>[^<>]*)>",
+    re.IGNORECASE)
+_WORDS = ("hidden", "none", "noscript", "template")
+TAG_REACH = 2048  # the longest start tag searched back from a hiding word
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
                    "source", "track", "wbr"})
 
@@ -26,24 +29,36 @@ def _closing(name: str) -> re.Pattern[str]:
 
 
 def hidden_ranges(source: str) -> list[tuple[int, int]]:
-    """The [start, end) source spans of hidden elements, in order, not overlapping."""
-    if not _HINT.search(source):
-        return []
+    """The [start, end) source spans of hidden elements, in order, not overlapping.
+
+    Found from the words that hide ("hidden", "none", "noscript", "template"): each is tried
+    in the tag around it, if that tag starts at most TAG_REACH characters before it."""
+    lower = source.lower()
+    starts = sorted({lt for word in _WORDS for lt in _tags_around(lower, word)})
     ranges: list[tuple[int, int]] = []
     pos = 0
-    while (m := _TAG.search(source, pos)) is not None:
-        pos = m.end()
-        name = m.group(1).lower()
-        attrs = m.group(2)
-        if name in _VOID or attrs.endswith("/"):
+    for lt in starts:
+        if lt < pos or (m := _HIDING_TAG.match(source, lt)) is None:
             continue
-        if name not in _HIDING_TAGS and not _HIDING.search(attrs):
+        name = (m.group("name") or m.group("tag")).lower()
+        if name in _VOID or (m.group("attrs") or "").endswith("/"):
             continue
-        close = _closing(name).search(source, pos)
-        end = close.end() if close else len(source)
-        ranges.append((m.start(), end))
-        pos = end
+        close = _closing(name).search(source, m.end())
+        pos = close.end() if close else len(source)
+        ranges.append((lt, pos))
     return ranges
+
+
+def _tags_around(lower: str, word: str) -> set[int]:
+    """The "<" of the tag each occurrence of `word` stands in (none if it stands in text)."""
+    found = set()
+    at = lower.find(word)
+    while at >= 0:
+        lt = lower.rfind("<", max(0, at - TAG_REACH), at)
+        if lt >= 0 and lower.find(">", lt, at) < 0:
+            found.add(lt)
+        at = lower.find(word, at + len(word))
+    return found
 
 
 class Hidden:

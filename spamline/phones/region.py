@@ -26,13 +26,15 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"\b[A-Za-z]{3,}\b")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 # characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
 _TRADITIONAL = "".join(sorted(set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")))
 _SIMPLIFIED = "".join(sorted(set("电话号码与这们个来时会为对说国发务专线联络请拨门问题维修务总购买卖点标准开关体应该学机车书东陆后气区买实经营业单价览处网页湾传")))
 _TRADITIONAL_RE = re.compile(f"[{_TRADITIONAL}]")
 _SIMPLIFIED_RE = re.compile(f"[{_SIMPLIFIED}]")
 _RUNSCAN = twin("_runscan")  # counts characters of a set in one compiled pass
-SAMPLE_CHARS = 50_000  # enough text to tell the script and the +CC habits of a page
+SAMPLE_CHARS = 50_000  # enough text to tell the +CC habits of a page
+SCRIPT_CHARS = 10_000  # and its scripts
 MAX_PLUS_TOKENS = 200  # +CC tokens weighed per page: enough to tell its habits, bounded work
 _TLD_REGION = {"uk": "GB"}
 _ENGLISH_REGIONS = {"US": 1.0, "GB": 0.9, "AU": 0.8, "IN": 0.7}
@@ -42,6 +44,10 @@ _LANGUAGE_REGION = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "ja": "JP", 
                     "pt": "BR", "hi": "IN", "nl": "NL", "pl": "PL", "tr": "TR", "vi": "VN", "th": "TH",
                     "id": "ID", "ms": "MY", "zh": "CN"}
 _SCRIPTS = ((_KANA, "JP"), (_HANGUL, "KR"), (_DEVANAGARI, "IN"), (_CYRILLIC, "RU"))
+_CHARS_OF = {pattern: "".join(chr(c) for lo, hi in ranges for c in range(lo, hi + 1))  # for count_chars
+             for pattern, ranges in ((_CJK, [(0x4E00, 0x9FFF)]), (_KANA, [(0x3040, 0x30FF)]),
+                                     (_HANGUL, [(0xAC00, 0xD7AF)]), (_DEVANAGARI, [(0x0900, 0x097F)]),
+                                     (_CYRILLIC, [(0x0400, 0x04FF)]), (_ASCII_LETTER, [(0x41, 0x5A), (0x61, 0x7A)]))}
 # weights: what the page says of itself outweighs a few numbers; seen numbers outweigh hidden ones
 TLD, LANG, SCRIPT = 3.0, 2.0, 3.0
 PLUS_VISIBLE, PLUS_HIDDEN, PLUS_CAP = 1.5, 0.25, 2.5
@@ -65,7 +71,7 @@ def infer_regions(text: str, url: str | None = None, encoding: str = "", lang: s
             weights[region] = weights.get(region, 0.0) + weight
 
     tld = _tld_region(url)
-    for region, weight in _script_regions(sample, tld, encoding):
+    for region, weight in _script_regions(sample[:SCRIPT_CHARS], tld, encoding):
         add(region, weight)
     add(tld, TLD)
     for region, weight in _lang_regions(lang):
@@ -79,15 +85,13 @@ def infer_regions(text: str, url: str | None = None, encoding: str = "", lang: s
 def _script_regions(sample: str, tld: str | None, encoding: str) -> list[tuple[str, float]]:
     """Regions for the scripts the text is written in (English: the toll-free habits of spam pages)."""
     found: list[tuple[str, float]] = []
-    cjk = len(_CJK.findall(sample))
-    kana = len(_KANA.findall(sample))
+    cjk, kana = _count(_CJK, sample), _count(_KANA, sample)
     if cjk + kana >= 3 and kana * 4 < cjk:
         found.append((tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding), SCRIPT))
     for pattern, region in _SCRIPTS:
-        if len(pattern.findall(sample)) >= 3:
+        if _count(pattern, sample) >= 3:
             found.append((region, SCRIPT))
-    latin = len(_LATIN.findall(sample))
-    if latin and latin * 2 > cjk:
+    if _LATIN.search(sample) and _count(_ASCII_LETTER, sample) > 2 * cjk:  # a Chinese character: 2 letters
         found.extend(_ENGLISH_REGIONS.items())
     return found
 
@@ -96,6 +100,13 @@ def page_lang(source: str) -> str:
     """The `lang=` of the page's <html> element (or "")."""
     m = _HTML_LANG.search(source, 0, LANG_CHARS)
     return m.group(1) if m else ""
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many characters of `text` the one-character class `pattern` matches."""
+    if _RUNSCAN is not None:
+        return _RUNSCAN.count_chars(text, _CHARS_OF[pattern])
+    return pattern.subn("", text)[1] if pattern.search(text) else 0
 
 
 def _lang_regions(lang: str) -> list[tuple[str, float]]:
