@@ -71,6 +71,9 @@ SPAMLINE_PROGRESS = True
 # Worker processes that decode pages and read numbers and features (pipelines.extract), so the
 # reactor thread keeps crawling on its own core; 0 reads pages inline in the reactor thread.
 SPAMLINE_WORKERS = max(0, (os.cpu_count() or 1) - 1)
+# Seconds a worker may spend reading one page: a page over it stays archived, is stored as not
+# read ("over budget", counted in the crawl summary), and the crawl goes on.
+SPAMLINE_PAGE_BUDGET = 30.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

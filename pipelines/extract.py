@@ -6,6 +6,9 @@ SPAMLINE_WORKERS forked worker processes (default: one per core but the reactor'
 inline), so the reactor thread keeps crawling while another core reads pages. The spider
 awaits `ExtractionPipeline.read` for the pages whose links it follows, so link extraction
 leaves the reactor thread too; other captures are read when they reach `process_item`.
+A page that takes a worker longer than SPAMLINE_PAGE_BUDGET seconds (default 30) is stopped
+there: it stays archived, is stored with `features["not_read"] = "over budget"` and counted
+(`spamline/not_read/over_budget`), and the crawl goes on (pages read inline have no budget).
 What depends on the pages seen so far (template ids, the spam score that counts them)
 stays in this process: FeaturesPipeline applies the page features with the same
 TemplateIndex as inline, so pages taken in the same order get the same results.
@@ -23,7 +26,7 @@ from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.conf import build_component_list
 
-from spamline.pipelines.workers import WorkerPool
+from spamline.pipelines.workers import OverBudget, WorkerPool
 from spamline.brands.features import PageFeatures, html_of, page_features
 from spamline.brands.registry import BrandIndex, registered_brands
 from spamline.model import Brand, Capture, PhoneHit
@@ -32,6 +35,8 @@ from spamline.phones import extract_document
 log = logging.getLogger(__name__)
 
 TEXT_TYPES = ("text/", "html", "xml", "json", "javascript")
+PAGE_BUDGET = 30.0  # seconds a worker may spend on one page (SPAMLINE_PAGE_BUDGET)
+OVER_BUDGET = "over budget"  # features["not_read"] of a page stopped at its budget
 FEATURES_PIPELINE = "spamline.pipelines.features.FeaturesPipeline"
 
 
@@ -85,8 +90,11 @@ class ExtractionPipeline:
 
     def __init__(self, stats: Any, default_region: str | None, workers: int = 0,
                  with_features: bool = False, data_dir: str | None = None,
-                 store_url: str | None = None):
+                 store_url: str | None = None, budget: float = PAGE_BUDGET):
+        if not budget > 0:
+            raise ValueError(f"SPAMLINE_PAGE_BUDGET must be a positive number of seconds, not {budget}")
         self.stats = stats
+        self.budget = budget
         self.default_region = default_region
         self.workers = workers
         self.with_features = with_features
@@ -102,7 +110,7 @@ class ExtractionPipeline:
             raise ValueError(f"SPAMLINE_WORKERS must be 0 (inline) or more, not {workers}")
         pipe = cls(crawler.stats, s.get("SPAMLINE_REGION"), workers,
                    with_features=_features_enabled(s), data_dir=s.get("SPAMLINE_DATA_DIR"),
-                   store_url=s.get("SPAMLINE_STORE"))
+                   store_url=s.get("SPAMLINE_STORE"), budget=s.getfloat("SPAMLINE_PAGE_BUDGET", PAGE_BUDGET))
         crawler.signals.connect(pipe.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
@@ -114,7 +122,7 @@ class ExtractionPipeline:
         if self.workers:
             # forked now, while the crawler is idle: the workers inherit the imported code and
             # this reader (brands, link extractor) instead of receiving them with every page
-            self.pool = WorkerPool(self.workers, self.reader)
+            self.pool = WorkerPool(self.workers, self.reader, self.budget)
 
     def spider_closed(self, spider: Any = None) -> None:
         if self.pool is not None:
@@ -126,10 +134,10 @@ class ExtractionPipeline:
         `response_class` is the Scrapy response class the page came as."""
         result = await self._read(item, response_class)
         self._fill(item, result)
-        return result.links
+        return result.links if result is not None else []
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Capture) or not item.body or item.encoding:
+        if not isinstance(item, Capture) or not item.body or item.encoding or "not_read" in item.features:
             return item
         if not is_text(item.content_type):
             self.stats.inc_value("spamline/not_text")
@@ -137,7 +145,8 @@ class ExtractionPipeline:
         self._fill(item, await self._read(item, None))
         return item
 
-    async def _read(self, item: Capture, follow: type[TextResponse] | None) -> PageResult:
+    async def _read(self, item: Capture, follow: type[TextResponse] | None) -> PageResult | None:
+        """The page read in a worker (or inline); None if it ran over its budget there."""
         args = (item.body, item.content_type, item.url, follow)
         if self.pool is not None and not _in_asyncio_loop():
             log.warning("SPAMLINE_WORKERS needs Scrapy's asyncio reactor (TWISTED_REACTOR = "
@@ -148,13 +157,20 @@ class ExtractionPipeline:
         if self.pool is not None:
             try:
                 return await self.pool.call(*args)
+            except OverBudget:
+                log.warning("%s took over %g s to read: archived, not read", item.url, self.budget)
+                return None
             except Exception as exc:  # noqa: BLE001 - a crashed worker or a bug must not lose the page
                 log.warning("worker failed on %s (%s: %s); reading it in the crawler process",
                             item.url, type(exc).__name__, exc)
                 self.stats.inc_value("spamline/worker_failures")
         return self.reader(*args)
 
-    def _fill(self, item: Capture, result: PageResult) -> None:
+    def _fill(self, item: Capture, result: PageResult | None) -> None:
+        if result is None:
+            item.features["not_read"] = OVER_BUDGET
+            self.stats.inc_value("spamline/not_read/over_budget")
+            return
         item.encoding, item.title, item.text, item.hits = (result.encoding, result.title,
                                                            result.text, result.hits)
         if result.features is not None:

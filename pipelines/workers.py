@@ -5,8 +5,10 @@ or feeder threads contending for the GIL, no futures crossing threads. Each call
 one length-prefixed pickle frame each way on a Unix socket pair that the running
 asyncio loop watches (Scrapy's default asyncio reactor, or any running loop).
 
-A worker that dies fails its calls in flight with `WorkerDied` and is forked anew on
-the next call; workers exit by themselves when the parent is gone (its end of the
+A call that runs longer than the pool's `budget` (seconds of the worker's own time, not
+of waiting in its queue) is stopped by a timer signal in the worker and fails with
+`OverBudget`; the worker goes on with its next call. A worker that dies fails its calls in
+flight with `WorkerDied` and is forked anew on the next call; workers exit by themselves when the parent is gone (its end of the
 socket closes, or its parent process id changes: even after kill -9).
 """
 from __future__ import annotations
@@ -30,6 +32,14 @@ MAX_FRAME = 2**31 - 1
 
 class WorkerDied(RuntimeError):
     """The worker process running a call exited before answering."""
+
+
+class OverBudget(Exception):
+    """A call ran past the pool's per-call budget and was stopped in its worker (which goes on)."""
+
+
+def _over_budget(signum: int, frame: Any) -> None:
+    raise OverBudget("the call ran past its time budget")
 
 
 class _Channel(asyncio.Protocol):
@@ -79,8 +89,10 @@ class _Channel(asyncio.Protocol):
 class _Worker:
     """One forked process and its socket; re-forked after it dies."""
 
-    def __init__(self, function: Callable[..., Any], siblings: list[socket.socket]) -> None:
+    def __init__(self, function: Callable[..., Any], siblings: list[socket.socket],
+                 budget: float | None = None) -> None:
         self.function = function
+        self.budget = budget
         self.siblings = siblings  # every parent-side socket, closed in a new child
         self.process: multiprocessing.process.BaseProcess | None = None
         self.sock: socket.socket | None = None
@@ -99,7 +111,7 @@ class _Worker:
     def start(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         context = multiprocessing.get_context("fork")
-        self.process = context.Process(target=_serve, args=(child, self.function, parent, self.siblings),
+        self.process = context.Process(target=_serve, args=(child, self.function, parent, self.siblings, self.budget),
                                        name="spamline-worker", daemon=True)
         self.process.start()
         child.close()
@@ -151,13 +163,16 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` forked processes running `function(*args)` for `await pool.call(*args)`."""
+    """`size` forked processes running `function(*args)` for `await pool.call(*args)`, each
+    call stopped with OverBudget after `budget` seconds (None: no limit)."""
 
-    def __init__(self, size: int, function: Callable[..., Any]) -> None:
+    def __init__(self, size: int, function: Callable[..., Any], budget: float | None = None) -> None:
         if size < 1:
             raise ValueError(f"a worker pool needs at least one worker, not {size}")
+        if budget is not None and not budget > 0:
+            raise ValueError(f"a worker pool's budget must be a positive number of seconds, not {budget}")
         self._parent_sockets: list[socket.socket] = []
-        self.workers = [_Worker(function, self._parent_sockets) for _ in range(size)]
+        self.workers = [_Worker(function, self._parent_sockets, budget) for _ in range(size)]
         for worker in self.workers:
             worker.start()  # forked now, while the crawler is idle and small
 
@@ -180,11 +195,13 @@ class WorkerPool:
 
 
 def _serve(sock: socket.socket, function: Callable[..., Any], own_parent_end: socket.socket,
-           siblings: list[socket.socket]) -> None:
-    """The worker's loop: read a call, answer it; exit when the parent's end closes."""
+           siblings: list[socket.socket], budget: float | None) -> None:
+    """The worker's loop: read a call, answer it (OverBudget after `budget` seconds); exit when
+    the parent's end closes."""
     gc.freeze()  # the crawler's objects, inherited: never scanned (or copied) by collections here
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawler's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, _over_budget)
     for parent_end in [own_parent_end, *siblings]:
         parent_end.close()  # else a sibling's end stays open here and it never sees EOF
     parent = os.getppid()
@@ -198,9 +215,13 @@ def _serve(sock: socket.socket, function: Callable[..., Any], own_parent_end: so
         if payload is None:
             os._exit(0)
         try:
+            if budget is not None:
+                signal.setitimer(signal.ITIMER_REAL, budget)
             answer = (True, function(*pickle.loads(payload)))
         except Exception as exc:  # noqa: BLE001 - sent back to the caller, who decides
             answer = (False, exc)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         try:
             data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - an answer that cannot be pickled

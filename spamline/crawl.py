@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FINISHED = "finished"
 RUNNING = "spamline.running"  # in JOBDIR while a crawl runs: still there => it was killed
 STARTED = "spamline.started"  # in JOBDIR: when this crawl (with all its resumes) began
+NOT_READ = "spamline/not_read/"  # stats: pages archived but not read, by reason ("over_budget")
 
 
 @dataclass
@@ -67,6 +68,7 @@ class CrawlSummary:
     seed_failures: dict[str, str]
     log_file: str
     resumable: bool
+    not_read: dict[str, int] = field(default_factory=dict)  # archived pages not read, by reason
 
     @property
     def pages_per_second(self) -> float:
@@ -136,6 +138,7 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
         seed_failures={k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
         log_file=settings["LOG_FILE"],
         resumable=reason != FINISHED,
+        not_read={k[len(NOT_READ):].replace("_", " "): int(v) for k, v in stats.items() if k.startswith(NOT_READ)},
     )
 
 

@@ -59,6 +59,8 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
     )
     if summary.not_text:
         click.echo(f"{summary.not_text} responses were not text (archived, not read for numbers)")
+    for reason, count in summary.not_read.items():
+        click.echo(f"{count} pages were not read: {reason} (archived; see --page-budget)")
     click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}")
     if summary.resumable:
         click.echo("the crawl stopped early; run the same command again to resume it")
@@ -81,20 +83,26 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
               help="Map a host name to an IP without DNS (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--no-progress", is_flag=True, help="No live progress line.")
+@click.option("--page-budget", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Most time a worker spends reading one page (default 30); a page over it is "
+                   "archived and stored as not read.")
 def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_url: str | None,
           job: str | None, max_pages: int, depth: int | None, allow_private: bool,
-          resolve: tuple[str, ...], ignore_robots: bool, no_progress: bool) -> None:
+          resolve: tuple[str, ...], ignore_robots: bool, no_progress: bool, page_budget: float | None) -> None:
     """Crawl URL... (and --seeds), archive every response to WARC, extract and store numbers.
 
     An interrupted crawl (Ctrl-C, --max-pages, a crash) resumes when the same
     command runs again.
     """
+    settings: dict[str, object] = {}
+    if ignore_robots:
+        settings["SPAMLINE_ROBOTS_OVERRIDE"] = "robots.txt not obeyed: spamline crawl --ignore-robots"
+    if page_budget is not None:
+        settings["SPAMLINE_PAGE_BUDGET"] = page_budget
     opts = CrawlOptions(
         urls=read_seeds(urls, seeds), data_dir=data_dir, store_url=store_url, job=job,
         allow_private=allow_private, host_map=parse_resolve(resolve), max_pages=max_pages,
-        depth=depth, obey_robots=not ignore_robots, progress=not no_progress,
-        settings={"SPAMLINE_ROBOTS_OVERRIDE": "robots.txt not obeyed: spamline crawl --ignore-robots"}
-        if ignore_robots else {},
+        depth=depth, obey_robots=not ignore_robots, progress=not no_progress, settings=settings,
     )
     summary = run_crawl(opts)
     print_summary(summary, data_dir)

@@ -34,7 +34,7 @@ typedef struct {
     Py_ssize_t last_gt;           /* the last ">" of the source, or -1 */
     unsigned char *dead;          /* bitmap: an attribute list resumed here reaches the end */
     Py_ssize_t gt_from, gt_at;    /* cache of next_gt: the first ">" at or after gt_from */
-    Py_ssize_t ph_from, ph_gt;    /* no hidden-style phrase in [ph_from, ph_gt) */
+    Py_ssize_t ph_gt, ph_last;    /* the last hidden-style phrase before the ">" ph_gt starts at ph_last (or -1) */
 } Scan;
 
 /* ---- character classes, as Python's re reads them ---- */
@@ -217,6 +217,7 @@ static PyObject *out_pieces(Out *o) {
 }
 
 static PyObject *scan(PyObject *module, PyObject *args) {
+    (void)module;
     PyObject *src, *unescape, *result = NULL;
     if (!PyArg_ParseTuple(args, "UO:scan", &src, &unescape))
         return NULL;
@@ -232,7 +233,7 @@ static PyObject *scan(PyObject *module, PyObject *args) {
     s.src = src;
     s.unescape = unescape;
     s.gt_from = s.gt_at = -1;
-    s.ph_from = s.ph_gt = -1;
+    s.ph_gt = s.ph_last = -1;
     s.titles = PyList_New(0);
     int rc = -1;
     if (s.titles != NULL)
@@ -485,12 +486,15 @@ static int F(put_decoded)(Scan *s, Out *o, Py_ssize_t a, Py_ssize_t b, int mode,
 
 /* ---- script strings and attributes ---- */
 
-/* every _STRING literal of source[a:b] that has a digit: its text, then "\n" for its closing quote */
+/* every _STRING literal of source[a:b] that has a digit: its text, then "\n" for its closing quote.
+ * A quote that never closes is skipped, and so is every quote of its kind up to where its body
+ * ran out (inside that body each is escaped, so its body runs out there too): linear time. */
 static int F(put_strings)(Scan *s, int kind, Py_ssize_t a, Py_ssize_t b) {
-    Py_ssize_t p = a;
+    Py_ssize_t p = a, failed[3] = {a, a, a};  /* quotes " ' ` before these never close */
     while (p < b) {
         Py_UCS4 q = CH(s, p);
-        if (q != '"' && q != '\'' && q != '`') {
+        int k = q == '"' ? 0 : q == '\'' ? 1 : q == '`' ? 2 : -1;
+        if (k < 0 || p < failed[k]) {
             p++;
             continue;
         }
@@ -512,6 +516,7 @@ static int F(put_strings)(Scan *s, int kind, Py_ssize_t a, Py_ssize_t b) {
             r++;
         }
         if (close < 0) {
+            failed[k] = r;
             p++;  /* a quote that never closes: the search resumes at the next character */
             continue;
         }
@@ -686,8 +691,20 @@ static Py_ssize_t F(attrs_end)(Scan *s, Py_ssize_t p) {
             return -2;
         }
     }
-    for (p = start; p < stop; p = F(attrs_step)(s, p))
-        s->dead[p >> 3] |= (unsigned char)(1 << (p & 7));
+    /* each step's start, and every character of a name or of white space in it: a run resumed
+     * inside one goes on as the failed run did */
+    for (p = start; p < stop;) {
+        Py_ssize_t next = F(attrs_step)(s, p), upto = p + 1;
+        Py_UCS4 c = CH(s, p);
+        if (is_space(c))
+            upto = next;
+        else if (c != '/')
+            while (upto < next && (c = CH(s, upto)) != '/' && c != '>' && c != '=' && !is_space(c))
+                upto++;
+        for (; p < upto; p++)
+            s->dead[p >> 3] |= (unsigned char)(1 << (p & 7));
+        p = next;
+    }
     return -1;
 }
 
@@ -750,17 +767,17 @@ static Py_ssize_t F(poison_at)(Scan *s, Py_ssize_t p) {
     Py_ssize_t g = F(next_gt)(s, ne);
     if (g < 0)
         return -1;
-    /* a phrase anywhere in [ne, g); a miss is remembered, as every "<" before g shares this g */
-    if (g == s->ph_gt && ne >= s->ph_from)
-        return -1;
-    int found = 0;
-    for (Py_ssize_t q = ne; q < g && !found; q++)
-        found = F(hidden_phrase_at)(s, q, g);
-    if (!found) {
-        s->ph_from = ne;
+    /* a phrase anywhere in [ne, g): every "<" before g shares g, and comes after this one, so the
+     * last phrase before g, searched for once from the first of them, answers for them all */
+    if (g != s->ph_gt) {
         s->ph_gt = g;
-        return -1;
+        s->ph_last = -1;
+        for (Py_ssize_t q = g - 1; q >= ne && s->ph_last < 0; q--)
+            if (F(hidden_phrase_at)(s, q, g))
+                s->ph_last = q;
     }
+    if (s->ph_last < ne)
+        return -1;
     Py_ssize_t q = g + 1;  /* [^<]{0,3}</(?P=poison)\s*> */
     for (int k = 0; k <= 3 && q < s->n; k++, q++)
         if (CH(s, q) == '<')

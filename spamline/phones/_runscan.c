@@ -74,7 +74,9 @@ typedef struct {
 } Scan;
 
 static int is_dig(Py_UCS4 c) { return (c >= '0' && c <= '9') || c == 'O' || c == 'o' || c == 'I' || c == 'l' || c == '|'; }
-static int is_sep(Py_UCS4 c) { return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')'; }
+static int is_sep(Py_UCS4 c) {
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '[' || c == ']';
+}
 static int is_ascii_alpha(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 /* Py_UNICODE_ISSPACE (str.isspace, regex \s, str.split) as a table lookup: no whitespace lies above
@@ -771,15 +773,17 @@ static int scan_match(Scan *sc, Py_ssize_t mstart, Py_ssize_t mend, Run *run)
     Py_UCS4 first = AT(f, mstart);
     if (start) {
         Py_UCS4 b = AT(f, start - 1);
-        if ((b == 'O' || b == 'o' || b == 'I' || b == 'l' || b == '|') && first != '+')
-            start--;  /* "l38l2345678": a look-alike letter may open a run */
+        if ((b == 'O' || b == 'o' || b == 'I' || b == 'l' || b == '|') && first != '+' && first != '(')
+            start--;  /* "l38l2345678": a look-alike letter may open a run (not "Call(888)...") */
     }
     if (mend - start < MIN_RUN_CHARS)
         return 0;
     if (start) {
         Py_UCS4 b = AT(f, start - 1);
-        if ((b >= '0' && b <= '9') || is_ascii_alpha(b) || b == '+')
-            return 0;  /* part of a code */
+        int word_paren = start >= 2 && AT(f, start) == '(' && b >= 'a' && b <= 'z' &&
+                         AT(f, start - 2) >= 'a' && AT(f, start - 2) <= 'z';
+        if ((b >= '0' && b <= '9') || (is_ascii_alpha(b) && !word_paren) || b == '+')
+            return 0;  /* part of a code (a word may end right before "(": "products(1-800-...)") */
     }
     if (mend - start < SHORT_RUN_CHARS) {
         int keep = service_before(sc, start);

@@ -14,13 +14,14 @@ from spamline.phones.fold import IGNORABLE
 
 _DIG = "[0-9OoIl|]"
 _ZW = IGNORABLE + "*+"
-_SEP = _ZW + r"(?:[ \-./()]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
+_SEP = _ZW + r"(?:[ \-./()\[\]]" + _ZW + r"){0,4}+"  # up to four visible separators, any zero-widths
 # tight inner loops (DIG*+) keep the scan in C even over megabytes of digits
 # starts with a plain character set, which keeps the regex on its fast path; at least four
 # digit-likes (a short code has five). What may stand before a run is checked in find_runs.
 RUN = re.compile(r"[+(0-9](?:" + _SEP + _DIG + "){3,}+" + _DIG + "*+(?:" + _SEP + _DIG + _DIG + "*+)*+")
 _GROUP = re.compile(_DIG + "++(?:" + IGNORABLE + "++" + _DIG + "++)*+")  # zero-widths do not split a group
-_GLUED = re.compile(r"[0-9A-Za-z+]")  # a run right after one of these is part of a code
+_GLUED = re.compile(r"[0-9A-Za-z+]")  # a run right after one of these is part of a code,
+_WORD_PAREN = re.compile(r"[a-z]{2}\(")  # unless a word ends right before "(": "products(1-800-...)"
 _LETTERS = str.maketrans("OoIl|", "00111", IGNORABLE)
 _ENUM_PUNCT = frozenset(".)")
 MAX_GROUPS = 48  # a longer run is cut into pieces (at a space when possible)
@@ -72,9 +73,10 @@ def find_runs(folded: str, keep_short: Callable[[int], bool] | None = None) -> I
 def runs_in(folded: str, m: re.Match[str], keep_short: Callable[[int], bool] | None = None) -> Iterator[Run]:
     """The runs of one RUN match `m` in `folded` (see find_runs)."""
     start = m.start()
-    if start and folded[start - 1] in "OoIl|" and folded[start] != "+":
-        start -= 1  # "l38l2345678": a look-alike letter may open a run
-    if m.end() - start < MIN_RUN_CHARS or (start and _GLUED.match(folded, start - 1)):
+    if start and folded[start - 1] in "OoIl|" and folded[start] not in "+(":
+        start -= 1  # "l38l2345678": a look-alike letter may open a run (not "Call(888)...")
+    if m.end() - start < MIN_RUN_CHARS or (
+            start and _GLUED.match(folded, start - 1) and not (start >= 2 and _WORD_PAREN.match(folded, start - 2))):
         return
     if keep_short is not None and m.end() - start < SHORT_RUN_CHARS and not keep_short(start):
         return

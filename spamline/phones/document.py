@@ -11,7 +11,8 @@ from spamline.phones.compiled import twin
 from spamline.phones.decode import decode_body
 from spamline.phones.extract import Budget, find_hits
 from spamline.phones.htmltext import html_text
-from spamline.phones.region import DEFAULT_REGION, infer_regions
+from spamline.phones.hidden import Hidden, hidden_ranges
+from spamline.phones.region import DEFAULT_REGION, infer_regions, page_lang
 from spamline.phones.textmap import TextMap
 
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.IGNORECASE)
@@ -84,7 +85,7 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
         return Document(source, encoding, "", source, hits, regions[0])
     parts = html_text(source)
     text = parts.visible.text
-    regions = _regions(region, text, url, encoding)
+    regions = (region.upper(),) if region else _html_regions(source, parts.visible, url, encoding)
     budget = Budget(len(source))
     hits = find_hits(parts.visible, source, regions, include_possible, budget)  # in source order
     others = find_hits(parts.others, source, regions, include_possible, budget)
@@ -96,6 +97,17 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
 def _regions(region: str | None, text: str, url: str | None = None, encoding: str = "") -> tuple[str, ...]:
     """The caller's region, or the ones guessed from the document."""
     return (region.upper(),) if region else infer_regions(text, url, encoding)
+
+
+def _html_regions(source: str, visible: TextMap, url: str | None, encoding: str) -> tuple[str, ...]:
+    """The regions an HTML page plausibly serves, from its text, URL, `lang=` and hidden parts."""
+    found: list[Hidden] = []  # the hidden parts, found on the first question (most pages ask none)
+
+    def hidden(pos: int) -> bool:
+        if not found:
+            found.append(Hidden(hidden_ranges(source)))
+        return found[0](visible.source_span(pos, pos + 1)[0])
+    return infer_regions(visible.text, url, encoding, page_lang(source), hidden)
 
 
 def _readable(text: str) -> str:

@@ -40,7 +40,7 @@ _SERVICE = re.compile(
 _NEGATIVE = re.compile(
     r"(?:QQ|Q号|扣扣|订单|單號|单号|编号|編號|运单|快递|ISBN|型号|型號|货号|貨號|SKU|order|身份证|邮编|郵編|"
     r"邮政编码|价|價|¥|￥|\$|€|£|发票|账号|帐号|帳號|卡号|序列号|批号|备案|备|ICP|工号|item|model|"
-    r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03]|case|ticket|account|acct)"
+    r"part|invoice|tracking|ref|serial|zip|postcode|isbn-1[03]|case|ticket|account|acct|ABN|ACN|VAT|GST)"
     r"(?:\s*(?:no|nr|number|id|#)\b)?[\s:：#号.]*$", re.IGNORECASE)
 # a number followed by a unit is a quantity: "13800元", "4008123456 次"
 _UNIT_AFTER = re.compile(r"\s*(?:元|块|圆|円|件|次|人|个|萬|万|亿|億|RMB|CNY|kg|mm|cm|px)", re.IGNORECASE)

@@ -16,30 +16,20 @@ from itertools import accumulate, repeat
 from operator import add
 
 from spamline.phones.compiled import twin
+from spamline.phones.htmltokens import Token, Tokens
 from spamline.phones.textmap import TextMap
 
 _htmlscan = twin("_htmlscan")  # None where not built (or SPAMLINE_PURE_PYTHON=1): python_html_text runs
 
-# a tag's attributes, read as browsers do except that a quoted value never holds "<": a quote
-# opens a value only right after "name=", and a stray or unclosed quote (`<p href=""">`,
-# `href=""0="`) cannot swallow the text and tags after it
-_ATTRS = r"""(?:\s++|/|[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"<]*+"|'[^'<]*+'|[^\s>]*+))?)*+"""
-_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    # a hidden inline element holding a character or three: digits planted to poison a number
-    r"|<(?P<poison>span|i|em|b|font|s|u|small|strong|sup|sub)\b[^>]*?"
-    r"(?:display\s*:\s*none|visibility\s*:\s*hidden)[^>]*>[^<]{0,3}</(?P=poison)\s*>"
-    r"|<(?P<raw>script|style|template|xmp|iframe|noembed|noframes|textarea|title)\b"
-    r"(?P<rawattrs>" + _ATTRS + r")>(?P<body>.*?)(?:</(?P=raw)\s*>|\Z)"
-    r"|<(?P<close>/)?(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>" + _ATTRS + ")>"
-    r"|<[!?][^>]*>",
-    re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _JS_ESCAPE = re.compile(r"\\(?:u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _TAG_OR_ENTITY = re.compile(r"<[^<>]*>|" + _ENTITY.pattern)
-_STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`", re.DOTALL)
+_QUOTE = re.compile(r"[\"'`]")
+# a string's body after its opening quote, possessive: it ends at its closing quote if it has one
+_STRING_BODY = {q: re.compile(body, re.DOTALL) for q, body in (
+    ('"', r'(?:[^"\\\n]|\\.)*+'), ("'", r"(?:[^'\\\n]|\\.)*+"), ("`", r"(?:[^`\\]|\\.)*+"))}
 _HAS_DIGIT = re.compile(r"[\d零〇一二三四五六七八九幺]|\\[ux]|&#")
 _PHONE_SCHEME = re.compile(r"\s*(?:tel|sms|callto|wtai://wp/mc;|facetime-audio):(?://)?", re.IGNORECASE)
 _MARKUP_IN_STRING = re.compile(_JS_ESCAPE.pattern + "|" + _TAG_OR_ENTITY.pattern, re.DOTALL)
@@ -107,6 +97,7 @@ def html_text(source: str) -> HtmlText:
 def python_html_text(source: str) -> HtmlText:
     """html_text in Python: the reference for _htmlscan.scan."""
     doc = HtmlText(TextMap("text"))
+    tokens = Tokens(source)
     pos, end = 0, len(source)
     while pos < end:
         plain = _PLAIN.match(source, pos, pos + PLAIN_CHUNK)
@@ -114,25 +105,23 @@ def python_html_text(source: str) -> HtmlText:
             _add_plain(doc.visible, source, pos, plain.end())
             pos = plain.end()
             continue
-        m = _TOKEN.search(source, pos)
-        if m is None:
+        t = tokens.next(pos)
+        if t is None:
             _add_decoded(doc.visible, source, pos, end, _ENTITY, html_text=True)
             break
-        if m.start() > pos:
-            _add_decoded(doc.visible, source, pos, m.start(), _ENTITY, html_text=True)
-        pos = m.end()
-        if m.group("poison"):
-            continue
-        if m.group("raw"):
-            _raw_element(doc, source, m)
-        elif m.group("tag"):
-            tag = m.group("tag").lower()
+        if t.start > pos:
+            _add_decoded(doc.visible, source, pos, t.start, _ENTITY, html_text=True)
+        pos = t.end
+        if t.kind == "raw":
+            _raw_element(doc, source, t)
+        elif t.kind == "tag":
+            tag = t.name.lower()
             if tag not in INLINE:
-                doc.visible.add_replaced("\n", m.start(), m.end())
-            if not m.group("close"):
-                _attributes(doc, source, tag, m.start("attrs"), m.end("attrs"))
-        elif not m.group().startswith("<!--"):
-            doc.visible.add_replaced("\n", m.start(), m.end())
+                doc.visible.add_replaced("\n", t.start, t.end)
+            if not t.close:
+                _attributes(doc, source, tag, t.attrs_start, t.attrs_end)
+        elif t.kind == "declaration":
+            doc.visible.add_replaced("\n", t.start, t.end)
     return doc
 
 
@@ -173,27 +162,42 @@ class _PlainSpans:
         return self._sstart[k] + self._texts[k] + (self._tags[k] if after else 0)  # a block tag's "\n"
 
 
-def _raw_element(doc: HtmlText, source: str, m: re.Match[str]) -> None:
-    name = m.group("raw").lower()
-    start, end = m.span("body")
-    doc.visible.add_replaced("\n", m.start(), start)
-    _attributes(doc, source, name, m.start("rawattrs"), m.end("rawattrs"))
+def _raw_element(doc: HtmlText, source: str, t: Token) -> None:
+    name = t.name.lower()
+    start, end = t.body_start, t.body_end
+    doc.visible.add_replaced("\n", t.start, start)
+    _attributes(doc, source, name, t.attrs_start, t.attrs_end)
     if name in ("title", "textarea"):
         _add_decoded(doc.visible, source, start, end, _ENTITY, html_text=True)
         if name == "title" and not doc.title:
-            doc.title = " ".join(html.unescape(m.group("body")).split())
+            doc.title = " ".join(html.unescape(source[start:end]).split())
     elif name == "script":
-        kind = "jsonld" if "ld+json" in m.group("rawattrs").lower() else "script"
+        kind = "jsonld" if "ld+json" in source[t.attrs_start:t.attrs_end].lower() else "script"
         _strings(doc.other(kind), source, start, end)
-    doc.visible.add_replaced("\n", end, m.end())
+    doc.visible.add_replaced("\n", end, t.end)
 
 
 def _strings(tm: TextMap, source: str, start: int, end: int) -> None:
-    """Every string literal of a script or JSON block that has a digit in it."""
-    for s in _STRING.finditer(source, start, end):
-        if _HAS_DIGIT.search(s.group()):
-            _add_decoded(tm, source, s.start() + 1, s.end() - 1, _JS_ESCAPE, markup=True)
-            tm.add_replaced("\n", s.end() - 1, s.end())
+    """Every string literal of a script or JSON block that has a digit in it.
+
+    A quote that never closes is skipped, and so is every quote of its kind up to where its
+    body ran out: inside that body each of them is escaped, so its own body runs out there too
+    (this keeps `'\\'\\'\\...` linear)."""
+    failed = {'"': start, "'": start, "`": start}  # quotes before these never close
+    pos = start
+    while (q := _QUOTE.search(source, pos, end)) is not None:
+        at, quote = q.start(), q.group()
+        pos = at + 1
+        if at < failed[quote]:
+            continue
+        close = _STRING_BODY[quote].match(source, at + 1, end).end()
+        if close >= end or source[close] != quote:
+            failed[quote] = close
+            continue
+        if _HAS_DIGIT.search(source, at, close + 1):
+            _add_decoded(tm, source, at + 1, close, _JS_ESCAPE, markup=True)
+            tm.add_replaced("\n", close, close + 1)
+        pos = close + 1
 
 
 def _attributes(doc: HtmlText, source: str, tag: str, start: int, end: int) -> None:

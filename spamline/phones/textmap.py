@@ -1,6 +1,7 @@
 """Text assembled from pieces of a source document, with offsets back into the source."""
 from __future__ import annotations
 
+import re
 import struct
 import sys
 from bisect import bisect_right
@@ -18,6 +19,9 @@ class Spans(Protocol):
 KINDS = ("text", "tel", "attr", "meta", "script", "jsonld")  # the kinds of from_pieces' flags
 _PIECE = struct.Struct("4q")  # text start, source start, source end, flags
 _FLAG_BYTE = 24 if sys.byteorder == "little" else 31  # the low byte of a piece's flags (all < 256)
+_LITERAL_BIT = bytes(b & 1 for b in range(256))  # bytes.translate tables over flag bytes
+_KIND_INDEX = bytes(b >> 1 for b in range(256))
+_RUNS = re.compile(b"|".join(re.escape(bytes([k])) + b"++" for k in range(len(KINDS))))  # pieces of one kind in a row
 
 
 @dataclass
@@ -125,10 +129,13 @@ class TextMap:
         flags = fields[3::4]
         m = cls(kind, [text] if text else [], fields[0::4], fields[1::4], fields[2::4], flags,  # type: ignore[arg-type]
                 {}, {}, len(text), text, pieces=pieces)
-        if pieces[_FLAG_BYTE::32].translate(None, b"\0\1"):  # kinds other than "text": a range a piece
-            m._literal = [flag & 1 for flag in flags]
-            m._kind_from = m._tstart.tolist()
-            m._kind_names = [KINDS[flag >> 1] for flag in flags]
+        flag_bytes = pieces[_FLAG_BYTE::32]
+        if flag_bytes.translate(None, b"\0\1"):  # kinds other than "text": a range for each run of a kind
+            m._literal = flag_bytes.translate(_LITERAL_BIT)  # type: ignore[assignment]
+            kinds = flag_bytes.translate(_KIND_INDEX)
+            runs = [run.start() for run in _RUNS.finditer(kinds)]
+            m._kind_from = [m._tstart[i] for i in runs]
+            m._kind_names = [KINDS[kinds[i]] for i in runs]
         return m
 
     @classmethod

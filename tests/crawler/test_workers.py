@@ -161,3 +161,36 @@ def test_an_answer_that_cannot_be_read_replaces_the_worker() -> None:
     finally:
         pool.close()
     assert not any(map(running, first))
+
+
+def big_page(lines: int) -> Capture:
+    body = "".join(f"<p>客服热线：400-812-{k % 10000:04d}</p>\n" for k in range(lines)).encode()
+    return Capture(url="http://big.example/", status=200, captured_at="2026-11-28T00:00:00Z",
+                   content_type="text/html; charset=utf-8", body=b"<html><body>" + body + b"</body></html>")
+
+
+def test_a_page_over_its_budget_is_not_read_and_the_crawl_goes_on() -> None:
+    crawler = get_crawler(settings_dict={"SPAMLINE_WORKERS": 1, "SPAMLINE_DATA_DIR": None,
+                                         "SPAMLINE_PAGE_BUDGET": 0.05, "ITEM_PIPELINES": PIPELINES})
+    extract, features = ExtractionPipeline.from_crawler(crawler), FeaturesPipeline.from_crawler(crawler)
+    extract.spider_opened()
+    features.open_spider()
+    assert extract.pool is not None
+    pids = extract.pool.pids
+    try:
+        big, *small = asyncio.run(crawl(extract, features, [big_page(30_000), *sample_pages()[:3]]))
+    finally:
+        extract.spider_closed()
+    assert big.features == {"not_read": "over budget"} and big.hits == [] and big.encoding == ""
+    assert big.body, "the page is kept as captured (the WARC middleware has archived it)"
+    assert crawler.stats.get_value("spamline/not_read/over_budget") == 1
+    assert all(c.encoding and "not_read" not in c.features for c in small)
+    assert any(c.hits for c in small), "the pages after it are read"
+    assert extract.pool is None and pids, "the pool was closed at the end, its worker never died"
+    assert not crawler.stats.get_value("spamline/worker_failures")
+
+
+def test_the_budget_must_be_positive() -> None:
+    crawler = get_crawler(settings_dict={"SPAMLINE_WORKERS": 0, "SPAMLINE_PAGE_BUDGET": 0})
+    with pytest.raises(ValueError, match="SPAMLINE_PAGE_BUDGET"):
+        ExtractionPipeline.from_crawler(crawler)

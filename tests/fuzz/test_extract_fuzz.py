@@ -6,6 +6,7 @@ Each test is bounded (max_examples) so the suite stays fast.
 """
 from __future__ import annotations
 
+import os
 import time
 
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from spamline.phones import decode_body, extract_document
 
-BOUNDED = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))  # raise locally for a longer run
+BOUNDED = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ENCODINGS = ["utf-8", "gb18030", "gbk", "big5", "utf-16", "shift_jis", "cp1252", "euc-kr"]
 CONTENT_TYPES = st.sampled_from([None, "", "text/html", "text/plain", "application/xhtml+xml",
                                  "text/html; charset=utf-8", "text/html; charset=gbk",

@@ -1,10 +1,15 @@
-"""The default region of a document: +CC, script, TLD, else CN."""
+"""The regions a document plausibly serves: a prior weighed per number, never a switch."""
 from __future__ import annotations
 
 import pytest
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from spamline.phones import extract_document
+from spamline.phones.hidden import hidden_ranges
 from spamline.phones.region import infer_regions
+from tests.phones.scoring import pages
 
 
 @pytest.mark.parametrize("text,url,encoding,first", [
@@ -33,3 +38,83 @@ def test_region_argument_overrides_inference() -> None:
 def test_tld_decides_for_english_pages() -> None:
     doc = extract_document("<p>Call free 1800 123 456</p>", "text/html", url="https://a.example.com.au/")
     assert [h.e164 for h in doc.hits] == ["+611800123456"]
+
+
+CHINESE = "<p>金盾保险柜售后服务电话：400-812-3456，24小时热线 138-0013-8000</p>"
+BOTH = {"+864008123456", "+8613800138000"}
+EVASIONS = ["<p>+40-1</p>", "<div hidden>+40 1</div>", '<span style="display:none">+44 1</span>',
+            "<noscript>+7 1</noscript>", "<title>+49 1</title>", "<p>+86</p><p>+1 2</p><p>+7-9</p>",
+            '<div style="visibility: hidden">+44 20</div>', '<template>+49 1</template>']
+
+
+def numbers_of(page: str, url: str | None = None) -> set[str]:
+    return {h.e164 for h in extract_document(page.encode(), "text/html", url=url).hits}
+
+
+@pytest.mark.parametrize("token", EVASIONS)
+@pytest.mark.parametrize("where", ["head", "before", "after"])
+def test_a_stray_plus_token_hides_no_number_and_adds_none(token: str, where: str) -> None:
+    head, before, after = (token, "", "") if where == "head" else ("", token, "") if where == "before" else ("", "", token)
+    page = f"<html><head>{head}</head><body>{before}{CHINESE}{after}</body></html>"
+    assert numbers_of(page) == BOTH
+
+
+def test_a_plus_token_governs_only_its_own_number() -> None:
+    page = f"<html><body>{CHINESE}<p>Fax: +49 30 12345678</p></body></html>"
+    assert numbers_of(page) == BOTH | {"+493012345678"}
+
+
+@pytest.mark.parametrize("footer", [
+    "<footer>US office: +1 212 555 0123 · London +44 20 7946 0000 · Moscow +7 495 123 4567</footer>",
+    "<footer>" + " ".join(["UK: +44 20 7946 0000"] * 6) + "</footer>",
+    "<div style=display:none>" + "+1 212 555 0123 " * 20 + "</div>",
+])
+def test_foreign_numbers_in_a_footer_keep_the_page_numbers(footer: str) -> None:
+    found = numbers_of(f"<html><body>{CHINESE}{footer}</body></html>")
+    assert BOTH <= found
+    assert all(n.startswith(("+86", "+1", "+44", "+7")) for n in found)
+
+
+def test_national_numbers_of_a_plus_region_are_read_there() -> None:
+    # an HK page written in Simplified Chinese: its +852 numbers make HK plausible for "2345 6789"
+    page = "<p>香港客服热线 +852 2345 6789，维修热线：3123 4567</p>"
+    assert {h.e164 for h in extract_document(page, "text/html").hits} == {"+85223456789", "+85231234567"}
+
+
+def test_hidden_plus_numbers_weigh_less_than_visible_ones() -> None:
+    text = "Call our helpline " + " ".join(["+49 30 12345678"] * 3)
+    assert infer_regions(text)[0] == "DE"
+    hidden = infer_regions(text, hidden=lambda pos: True)
+    assert hidden[0] == "US" and "DE" in hidden
+
+
+def test_hidden_ranges_are_elements_marked_hidden() -> None:
+    page = ('<p>a</p><div hidden>b</div><img hidden><span style="display: none">c</span>'
+            '<noscript>d</noscript><p class=x>e</p>')
+    assert [page[s:e] for s, e in hidden_ranges(page)] == [
+        "<div hidden>b</div>", '<span style="display: none">c</span>', "<noscript>d</noscript>"]
+
+
+@pytest.mark.parametrize("lang,first", [("de", "DE"), ("en-GB", "GB"), ("zh-TW", "TW"), ("ja", "JP")])
+def test_lang_attribute_is_evidence(lang: str, first: str) -> None:
+    page = f'<html lang="{lang}"><body><p>1234</p></body></html>'
+    assert extract_document(page, "text/html").region == first
+
+
+PAGES = [row for row in pages() if row["file"].endswith(".html")]
+WRAPPERS = ["<p>{}</p>", "<div hidden>{}</div>", '<span style="display:none">{}</span>',
+            "<noscript>{}</noscript>", "<title>{}</title>", "<footer>{}</footer>", "{}"]
+SHORT_TOKENS = st.text(st.sampled_from("+＋0123456789 -()中文客服ABCxyz"), min_size=1, max_size=6)
+_BLOCK = ("<p", "<div", "<li", "<tr", "<h", "<table", "<ul", "</body", "<footer", "<section")
+
+
+@settings(max_examples=int(__import__("os").environ.get("PHONES_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PAGES), st.sampled_from(WRAPPERS), SHORT_TOKENS, st.integers(0, 10_000))
+def test_adding_a_short_token_never_removes_a_number(row: dict, wrapper: str, token: str, k: int) -> None:
+    source = row["body"].decode(row["encoding"] or "utf-8", "replace")
+    spots = [i for i in range(len(source)) if source.startswith(_BLOCK, i)] + [len(source)]
+    at = spots[k % len(spots)]
+    added = source[:at] + wrapper.format(token) + source[at:]
+    before = {h.e164 for h in extract_document(source, "text/html", url=row["url"]).hits}
+    after = {h.e164 for h in extract_document(added, "text/html", url=row["url"]).hits}
+    assert before <= after, (row["file"], at, wrapper.format(token), before - after)
