@@ -62,6 +62,8 @@ _ANCHOR_LATIN = re.compile(
     re.IGNORECASE)
 _PRODUCT_LATIN = re.compile(
     r"(?<!\w)(" + "|".join(map(re.escape, _PRODUCT_WORDS)) + r")(?!\w)", re.IGNORECASE)
+_SERVICE_LATIN = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(
+    {*SERVICE_LATIN, *SERVICE_OTHER}, key=len, reverse=True))) + r")(?!\w)", re.IGNORECASE)
 _SERVICE_WORDS = {w.casefold() for w in (*SERVICE_LATIN, *SERVICE_OTHER)}
 _STRIP_FRONT = re.compile("^(?:" + "|".join(map(re.escape, sorted(
     {*FILLER_PREFIXES, *PLACES, *SERVICE_CJK}, key=len, reverse=True))) + r"|\d+|[a-z]?\d+[a-z]*)")
@@ -352,9 +354,13 @@ def host_key(url: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _products_in(piece: str) -> tuple[str, ...]:
+    """Product words in the piece, not counting those inside a service phrase ("phone number")."""
     found = [m.group() for m in _PRODUCT_CJK.finditer(piece)]
     if _LATIN.search(piece):
-        found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)]
+        service = [m.span() for m in _SERVICE_LATIN.finditer(piece)]
+        found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)
+                  if not any(a <= m.start() and m.end() <= b and (a, b) != m.span()
+                             for a, b in service)]
     return tuple(found)
 
 

@@ -107,6 +107,10 @@ def _own_domain(brand: str, host: str) -> bool:
 
 
 def _borrows(brand: str, host: str) -> bool:
-    """The brand's Latin name stands inside the host name."""
+    """The brand's Latin name (or its first word of four letters or more) stands inside the
+    host name."""
     key = re.sub(r"[^a-z0-9]", "", name_key(brand))
-    return len(key) >= 2 and key.isascii() and key in host_key(host)
+    first = re.sub(r"[^a-z0-9]", "", brand.split()[0].casefold()) if brand.split() else ""
+    host = host_key(host)
+    return (len(key) >= 2 and key.isascii() and key in host) or (
+        len(first) >= 4 and first.isascii() and first in host)
