@@ -196,3 +196,15 @@ def test_iterators_cover_everything(store: Store) -> None:
     assert {s.sighting_id for s in store.iter_sightings()} == want
     assert len(list(store.iter_sightings())) == len(want)
     assert {c.capture_id for c in store.iter_captures()} == {c.capture_id for c in sample_crawl()}
+
+
+def test_brand_search_also_finds_pages_where_the_word_stands_unattributed(store: Store) -> None:
+    loaded(store)
+    extra = sample_crawl()[3]
+    extra.url, extra.title = "http://other.test/news", "News"
+    extra.text = "A fake 京东 line was reported: 020-8765-4321"
+    store.add_captures([extra])
+    found = store.search("京东")
+    assert [s.matched for s in found] == ["brand"] * 3 + ["text"]
+    assert found[-1].url == "http://other.test/news" and found[-1].brand == ""
+    assert {s.matched for s in store.search(FAKE)} == {""}  # number searches say nothing
