@@ -64,6 +64,7 @@ _PRODUCT_LATIN = re.compile(
     r"(?<!\w)(" + "|".join(map(re.escape, _PRODUCT_WORDS)) + r")(?!\w)", re.IGNORECASE)
 _SERVICE_LATIN = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(
     {*SERVICE_LATIN, *SERVICE_OTHER}, key=len, reverse=True))) + r")(?!\w)", re.IGNORECASE)
+_SERVICE_OTHER = {w.casefold() for w in SERVICE_OTHER}
 _SERVICE_WORDS = {w.casefold() for w in (*SERVICE_LATIN, *SERVICE_OTHER)}
 _STRIP_FRONT = re.compile("^(?:" + "|".join(map(re.escape, sorted(
     {*FILLER_PREFIXES, *PLACES, *SERVICE_CJK}, key=len, reverse=True))) + r"|\d+|[a-z]?\d+[a-z]*)")
@@ -237,7 +238,8 @@ def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
     if not found and _LATIN.search(piece):
         for anchor in _ANCHOR_LATIN.finditer(piece):
             product = _product_in(piece[anchor.start():])
-            for name in (_latin_name(piece[:anchor.start()]), _name_after(piece[anchor.end():])):
+            after = _name_after(piece[anchor.end():], anchor.group().casefold() in _SERVICE_OTHER)
+            for name in (_latin_name(piece[:anchor.start()]), after):
                 if name and (name, product) not in found:
                     found.append((name, product))
             if found:
@@ -306,12 +308,15 @@ def _latin_name(prefix: str) -> str:
     return _trimmed(name)
 
 
-def _name_after(rest: str) -> str:
-    """Capitalised words after a service word, past one link word ("técnico Bosch",
-    "teléfono de Iberia", "live person at United Airlines")."""
+def _name_after(rest: str, bare: bool) -> str:
+    """Capitalised words after a service word, past one link word ("teléfono de Iberia", "live
+    person at United Airlines"), or right after it when `bare` (Spanish and German service
+    words: "servicio técnico Bosch")."""
     words = [w.strip(_WORD_EDGES) for w in rest.split()][:5]
     if words and words[0].casefold() in AFTER_ANCHOR_LINKS:
         words = words[1:]
+    elif not bare:
+        return ""
     name: list[str] = []
     for word in words:
         if not word or not _name_like(word) or (not name and _generic(word)):

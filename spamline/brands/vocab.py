@@ -104,7 +104,8 @@ GENERIC_WORDS = {
     "la", "el", "los", "las", "un", "una", "le", "les", "electrodomésticos", "hausgeräte",
     "bedienungsanleitung", "störungstabelle", "seite", "página", "deutsch", "español", "english",
     "hindi", "deutschland", "madrid", "barcelona", "valencia", "sevilla", "zaragoza", "münchen", "hamburg", "köln",
-    "frankfurt", "mumbai", "bengaluru", "kolkata", "chennai", "online-service", "understanding", "contacting", "how", "what", "why", "when", "where", "who",
+    "frankfurt", "mumbai", "bengaluru", "kolkata", "chennai", "online-service", "understanding", "contacting",
+    "offline", "not", "printing", "showing", "certified", "technicians", "kontaktieren", "how", "what", "why", "when", "where", "who",
     "is", "do", "i", "we", "you", "our", "your", "my", "the", "a", "an", "to", "for", "of", "and",
     "get", "need", "want", "talk", "speak", "dial", "press", "now", "today", "here", "this",
     "technical", "tech", "expert", "experts", "team", "center", "centre", "desk",
@@ -130,6 +131,7 @@ PART_WORDS = {"air", "airline", "airlines", "line", "lines", "bank", "card", "pa
               "pay", "software", "group", "airways"}
 # Title segments that mark a site's own contact page: the other segment names the site
 CONTACT_TITLES = ["contact us", "contact", "customer service", "support", "contacto", "soporte",
+                  "kundendienst", "kundenservice",
                   "contacta con", "kontakt", "impressum", "お問い合わせ", "お客様ご相談センター",
                   "联系我们", "服务与支持", "服务支持", "服务网点查询", "售后", "help centre",
                   "help center", "reservations and ticket changes"]
