@@ -20,23 +20,29 @@ FREE_HOSTS = ("blogspot.", "wordpress.com", "zohodesk.com", "zendesk.com", "fres
               "github.io", "strikingly.com", "site123.me", "over-blog.com", "livejournal.com")
 _SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "or", "ne", "go", "lg", "edu", "gob"}
 
-# (name, pattern): doorway pages' pitch in the languages the corpus covers
-PITCH = re.compile(r"24\s*/\s*7|24\s*x\s*7|24\s*(?:hours|horas|ghante|stunden)|24小时|24時間|"
-                   r"rund um die uhr|call now|llame ya|turant|最短|即日|上门|live (?:person|agent)|"
-                   r"real person|una persona|talk to|sofort|schnell und günstig", re.IGNORECASE)
-DISCLAIMER = re.compile(r"third[- ]party|independent|not affiliated|no oficial|independiente|"
-                        r"freier kundendienst|nicht .{0,30}(?:kg|gmbh|ag)\b|非官方|第三方|"
-                        r"registered trademark", re.IGNORECASE)
-EMOJI = re.compile("[☎📞✈🔥📱☏]")
-# A maker's, a newsroom's, an office's or a manual's own voice
-LEGAL = re.compile(r"©|copyright|版权所有|icp备|impressum|aviso legal|registergericht|"
-                   r"\b(?:inc|llc|ltd|gmbh|kg|s\.a\.u?|pvt)\b\.?|有限公司|株式会社", re.IGNORECASE)
-BYLINE = re.compile(r"^\s*(?:by|von|por)\s+\S+|记者|\((?:pti|ians|ap|dpa|efe)\)|\b(?:staff "
-                    r"reporter|redacción)\b", re.IGNORECASE | re.MULTILINE)
-MANUAL = re.compile(r"manual|user'?s guide|说明书|取扱説明書|bedienungsanleitung|chapter \d+|"
-                    r"page \d+|seite \d+|página \d+|第\d+页|付録", re.IGNORECASE)
-WARNING = re.compile(r"beware|scam|fraud|never (?:ask|share)|谨防|假冒|警惕|ご注意|不審|詐欺|偽|"
-                     r"warnt|estafa|protect yourself|otp", re.IGNORECASE)
+SAMPLE_CHARS = 50_000  # the signals are read from the page's start (title, then text)
+
+# Doorway pages' pitch, and a maker's, a newsroom's, an office's or a manual's own voice, in the
+# languages the corpus covers; one pattern with a group per signal, read in one pass
+_PATTERNS = {
+    "pitch": r"24\s*/\s*7|24\s*x\s*7|24\s*(?:hours|horas|ghante|stunden)|24小时|24時間|"
+             r"rund um die uhr|call now|llame ya|turant|最短|即日|上门|live (?:person|agent)|"
+             r"real person|una persona|talk to|sofort|schnell und günstig",
+    "disclaimer": r"third[- ]party|independent|not affiliated|no oficial|independiente|"
+                  r"freier kundendienst|nicht .{0,30}(?:kg|gmbh|ag)\b|非官方|第三方|"
+                  r"registered trademark",
+    "emoji": "[☎📞✈🔥📱☏]",
+    "legal": r"©|copyright|版权所有|icp备|impressum|aviso legal|registergericht|"
+             r"\b(?:inc|llc|ltd|gmbh|kg|s\.a\.u?|pvt)\b\.?|有限公司|株式会社",
+    "byline": r"(?m:^\s*(?:by|von|por)\s+\S+)|记者|\((?:pti|ians|ap|dpa|efe)\)|"
+              r"\b(?:staff reporter|redacción)\b",
+    "manual": r"manual|user'?s guide|说明书|取扱説明書|bedienungsanleitung|chapter \d+|"
+              r"page \d+|seite \d+|página \d+|第\d+页|付録",
+    "warning": r"beware|scam|fraud|never (?:ask|share)|谨防|假冒|警惕|ご注意|不審|詐欺|偽|"
+               r"warnt|estafa|protect yourself|otp",
+}
+SIGNALS = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _PATTERNS.items()))  # on folded text
+VOICES = ("legal", "byline", "manual", "warning")
 
 
 @dataclass
@@ -70,15 +76,13 @@ def page_signals(title: str, text: str, url: str, brands: Sequence[str],
     if raws:
         number, count = Counter(raws).most_common(1)[0]
         s.repeated = (number, count)
-    s.pitch = sorted({m.group().casefold() for m in PITCH.finditer(whole)})[:4]
-    found = DISCLAIMER.search(whole)
-    s.disclaimer = found.group() if found else ""
-    s.emoji = bool(EMOJI.search(whole))
-    for name, pattern in (("legal", LEGAL), ("byline", BYLINE), ("manual", MANUAL),
-                          ("warning", WARNING)):
-        m = pattern.search(whole)
-        if m:
-            s.voice.append(f"{name} ({m.group().strip()[:30]})")
+    found: dict[str, list[str]] = {}
+    for m in SIGNALS.finditer(whole[:SAMPLE_CHARS].lower()):
+        found.setdefault(m.lastgroup or "", []).append(m.group().strip())
+    s.pitch = sorted({p.casefold() for p in found.get("pitch", [])})[:4]
+    s.disclaimer = found.get("disclaimer", [""])[0]
+    s.emoji = "emoji" in found
+    s.voice = [f"{name} ({found[name][0][:30]})" for name in VOICES if name in found]
     return s
 
 
