@@ -42,7 +42,7 @@ from spamline.brands.vocab import (
     TRADE_WORDS,
 )
 
-TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.0, 5.0
+TITLE_WEIGHT, HEADING_WEIGHT, ANCHOR_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.5, 1.0, 5.0
 REGISTERED_BONUS = 0.5
 URL_WEIGHT = 1.5  # the brand's name stands in the page's host name
 
@@ -102,6 +102,13 @@ def parse_html(html: str | bytes | None) -> HtmlElement | None:
         return None
 
 
+def anchors_of(root: HtmlElement | None) -> list[str]:
+    """The text of every link of a parsed document, in order."""
+    if root is None:
+        return []
+    return [t for t in (" ".join(a.text_content().split()) for a in root.iter("a")) if t]
+
+
 def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
     """The text of every h1-h3 heading of an HTML document (or its parsed root), in order."""
     root = html if isinstance(html, HtmlElement) else parse_html(html)
@@ -111,22 +118,24 @@ def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
 
 
 def detect_brands(title: str, text: str, headings: Sequence[str] = (),
-                  index: BrandIndex | None = None, url: str = "") -> list[BrandClaim]:
+                  index: BrandIndex | None = None, url: str = "",
+                  anchors: Sequence[str] = ()) -> list[BrandClaim]:
     """Brands the page claims to serve, best first (empty when it names none); a Latin name
-    that also stands in the host name of `url` gains URL_WEIGHT."""
+    that also stands in the host name of `url` gains URL_WEIGHT; link texts (`anchors`) weigh
+    ANCHOR_WEIGHT each, at most TEXT_CAP of them."""
     index = BrandIndex() if index is None else index
     scores: dict[tuple[str, bool], float] = defaultdict(float)
     products: dict[tuple[str, bool], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, bool], tuple[float, str]] = {}
-    text_counts: Counter[tuple[str, bool]] = Counter()
+    text_counts: Counter[tuple[str, str, bool]] = Counter()
 
     def credit(name: str, product: str, weight: float, where: str, phrase: str) -> None:
         canonical = index.canonical(name)
         key = (canonical, True) if canonical else (name, False)
-        if where == "text":
-            if text_counts[key] >= TEXT_CAP:
+        if where in ("text", "anchor"):
+            if text_counts[(where, *key)] >= TEXT_CAP:
                 return
-            text_counts[key] += 1
+            text_counts[(where, *key)] += 1
         scores[key] += weight
         if product:
             products[key][product] += 1
@@ -134,7 +143,7 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
     product_counts: Counter[str] = Counter()
-    for where, weight, segment in _segments(title, headings, text):
+    for where, weight, segment in _segments(title, headings, text, anchors):
         found, phrases = _reading(segment)
         for product in found:
             product_counts[product] += weight
@@ -193,10 +202,13 @@ def products_of(title: str, text: str, headings: Sequence[str] = (), most: int =
     return [p for p, _ in counts.most_common(most)]
 
 
-def _segments(title: str, headings: Iterable[str], text: str) -> Iterable[tuple[str, float, str]]:
-    """(where, weight, phrase) for the title, each heading and each phrase of the text."""
+def _segments(title: str, headings: Iterable[str], text: str,
+              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str]]:
+    """(where, weight, phrase) for the title, each heading, each link text and each phrase of
+    the text."""
     for where, weight, block in (("title", TITLE_WEIGHT, title),
-                                 *(("heading", HEADING_WEIGHT, h) for h in headings)):
+                                 *(("heading", HEADING_WEIGHT, h) for h in headings),
+                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors)):
         for piece in _pieces(block):
             yield where, weight, piece
     for piece in _pieces(text):

@@ -158,3 +158,11 @@ _GENERIC = st.lists(st.sampled_from(["All", "Chat", "Full", "Support", "Availabi
 @given(title=_GENERIC, text=_GENERIC)
 def test_generic_words_never_make_a_brand(title: str, text: str) -> None:
     assert detect_brands(title, text) == []
+
+
+def test_link_texts_and_host_name_count() -> None:
+    [c, *_] = detect_brands("首页", "欢迎光临", anchors=["雪岭空调维修", "雪岭空调售后"])
+    assert c.brand == "雪岭" and c.evidence.startswith("anchor:")
+    plain = detect_brands("Nimbus Router Support", "", url="https://help.example.com/")
+    hosted = detect_brands("Nimbus Router Support", "", url="https://nimbus-router-help.test/")
+    assert hosted[0].brand == plain[0].brand == "Nimbus" and hosted[0].score > plain[0].score
