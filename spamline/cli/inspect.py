@@ -7,7 +7,7 @@ import click
 
 from spamline.brands.inspect import PageReport, inspect_page
 from spamline.brands.registry import registered_brands
-from spamline.cli.common import json_option, print_json_lines
+from spamline.cli.common import json_option, print_json_lines, read_page
 from spamline.datadir import DEFAULT_DATA_DIR
 
 
@@ -23,13 +23,7 @@ def inspect(files: tuple[Path, ...], url: str | None, data_dir: Path, as_json: b
     """What the pipeline concludes about each FILE: numbers, brands, products, spam verdict."""
     brands = registered_brands(str(data_dir), None) if (data_dir / "spamline.db").is_file() else []
     for path in files:
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise click.ClickException(
-                f"cannot read {path}: {exc.strerror or exc}. Check the path and permissions.") from exc
-        suffix = path.suffix.lower()
-        content_type = "text/html" if suffix in (".html", ".htm", ".xhtml") else None
+        body, content_type = read_page(path)
         report = inspect_page(body, content_type, url, brands, name=str(path))
         if as_json:
             print_json_lines([report.as_dict()])

@@ -14,36 +14,12 @@ import yaml
 from spamline.brands.inspect import PageReport, inspect_page
 from spamline.brands.registry import name_key
 from spamline.phones import extract_document
+from tests.phones.scoring import Score as Counts
 
 CORPUS = Path(__file__).parent / "realworld"
 LANGUAGES = ("zh", "en", "es", "in", "ja", "de")
 # PhoneNumberMatcher needs one region; it is given the page's language (which it cannot guess)
 MATCHER_REGION = {"zh": "CN", "en": "US", "es": "ES", "in": "IN", "ja": "JP", "de": "DE"}
-
-
-@dataclass
-class Counts:
-    """True/false positives and misses, with what went wrong kept for the report."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, name: str, found: set[str], expected: set[str]) -> None:
-        self.tp += len(found & expected)
-        self.fp += len(found - expected)
-        self.fn += len(expected - found)
-        if found != expected:
-            self.errors.append(f"{name}: missed {sorted(expected - found)} extra {sorted(found - expected)}")
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass(frozen=True)
