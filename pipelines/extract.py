@@ -72,7 +72,7 @@ class PageReader:
         features = None
         if self.brand_index is not None and (doc.title or doc.text):
             features = page_features(doc.title, doc.text, doc.hits,
-                                     html_of(body, content_type, doc.encoding), self.brand_index)
+                                     html_of(body, content_type, doc.encoding), self.brand_index, url)
         links = []
         if follow is not None and self.links is not None:
             response = follow(url, body=body, headers={"Content-Type": content_type})

@@ -101,6 +101,9 @@ class Sighting:
     warc_record_id: str | None = None
     source: str = "text"
     network_id: str | None = None
+    # in search results for a brand: "brand" (the page is attributed to it) or "text" (the word
+    # stands on the page, which is attributed to no such brand)
+    matched: str = ""
 
     @property
     def sighting_id(self) -> str:

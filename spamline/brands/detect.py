@@ -3,7 +3,10 @@
 Registered brands (and their aliases) are recognised wherever they appear; other
 brand names are read from service phrases such as "金盾保险柜售后服务电话" (brand
 "金盾", product "保险柜") or "Acme Printer Support Number" (brand "Acme", product
-"printer"). Where a phrase stands counts: title 3, each heading 2, each repetition in
+"printer"), in Chinese, Japanese, English, Spanish ("servicio técnico Bosch"), German
+("Siemens Kundendienst") and Hindi-English ("Flipkart customer care number"); a contact
+page's title names its site ("Contact | Miele"). Generic words ("All", "Chat", "Support
+Availability", "XXXX") and product words are never names. Where a phrase stands counts: title 3, each heading 2, each repetition in
 the text 1 (at most 5), so a page that lists many brands in passing still names the
 one it is built around.
 """
@@ -20,42 +23,60 @@ from lxml.html import HtmlElement
 
 from spamline.brands.registry import BrandIndex, name_key
 from spamline.brands.vocab import (
+    AFTER_ANCHOR_LINKS,
+    CONTACT_TITLES,
     FILLER_PREFIXES,
     FILLER_SUFFIXES,
+    GENERIC_WORDS,
     NOT_BRANDS,
+    PART_WORDS,
     PLACES,
     PRODUCTS_CJK,
+    PRODUCTS_JA,
     PRODUCTS_LATIN,
+    PRODUCTS_OTHER,
     SERVICE_CJK,
+    SERVICE_JA,
     SERVICE_LATIN,
+    SERVICE_OTHER,
+    TRADE_WORDS,
 )
 
-TITLE_WEIGHT, HEADING_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.0, 5.0
+TITLE_WEIGHT, HEADING_WEIGHT, ANCHOR_WEIGHT, TEXT_WEIGHT, TEXT_CAP = 3.0, 2.0, 1.5, 1.0, 5.0
 REGISTERED_BONUS = 0.5
+URL_WEIGHT = 1.5  # the brand's name stands in the page's host name
 
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u9fff"  # kana and ideographs (Chinese and Japanese)
 _SEPARATORS = re.compile(r"[|｜\-—–_,，。.、:：;；!！?？()（）<>\"“”‘’/\\·•…~～\n\r\t]+")
+_TITLE_SEPARATORS = re.compile(r"\s[|｜\-—–·:]\s|[|｜]")
 _BRACKETS = re.compile(r"[【】\[\]《》「」]")  # "【雪岭】空调维修" reads as "雪岭空调维修"
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
-_CJK_WORDS = sorted({*PRODUCTS_CJK, *SERVICE_CJK}, key=len, reverse=True)
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK_CLASS}])\s+|\s+(?=[{_CJK_CLASS}])")
+_PRODUCTS_CJK = sorted({*PRODUCTS_CJK, *PRODUCTS_JA}, key=len, reverse=True)
+_CJK_WORDS = sorted({*_PRODUCTS_CJK, *SERVICE_CJK, *SERVICE_JA}, key=len, reverse=True)
 _ANCHOR_CJK = re.compile("|".join(map(re.escape, _CJK_WORDS)))
-_PRODUCT_CJK = re.compile("|".join(map(re.escape, PRODUCTS_CJK)))
+_PRODUCT_CJK = re.compile("|".join(map(re.escape, _PRODUCTS_CJK)))
+_PRODUCT_WORDS = sorted({*PRODUCTS_LATIN, *PRODUCTS_OTHER}, key=len, reverse=True)
 _ANCHOR_LATIN = re.compile(
-    r"(?<![a-z])(" + "|".join(map(re.escape, sorted({*PRODUCTS_LATIN, *SERVICE_LATIN},
-                                                     key=len, reverse=True))) + r")(?![a-z])",
+    r"(?<!\w)(" + "|".join(map(re.escape, sorted({*_PRODUCT_WORDS, *SERVICE_LATIN, *SERVICE_OTHER},
+                                                 key=len, reverse=True))) + r")(?!\w)",
     re.IGNORECASE)
 _PRODUCT_LATIN = re.compile(
-    r"(?<![a-z])(" + "|".join(map(re.escape, PRODUCTS_LATIN)) + r")(?![a-z])", re.IGNORECASE)
+    r"(?<!\w)(" + "|".join(map(re.escape, _PRODUCT_WORDS)) + r")(?!\w)", re.IGNORECASE)
+_SERVICE_LATIN = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(
+    {*SERVICE_LATIN, *SERVICE_OTHER}, key=len, reverse=True))) + r")(?!\w)", re.IGNORECASE)
+_SERVICE_OTHER = {w.casefold() for w in SERVICE_OTHER}
+_SERVICE_WORDS = {w.casefold() for w in (*SERVICE_LATIN, *SERVICE_OTHER)}
 _STRIP_FRONT = re.compile("^(?:" + "|".join(map(re.escape, sorted(
     {*FILLER_PREFIXES, *PLACES, *SERVICE_CJK}, key=len, reverse=True))) + r"|\d+|[a-z]?\d+[a-z]*)")
 _STRIP_BACK = re.compile("(?:" + "|".join(map(re.escape, FILLER_SUFFIXES)) + ")$")
-_LATIN_STOP = {"call", "contact", "official", "best", "the", "for", "your", "a", "an", "get",
-               "number", "phone", "us", "usa", "toll", "free", "of", "and", "our", "dial", "now",
-               "24/7", "24x7", "online", "help", "at", "to", "in", "home", "welcome", "page",
-               "independent", "third", "party", "authorized", "certified", "local", "expert"}
-_NOT_NAMES = NOT_BRANDS | set(PRODUCTS_CJK) | set(SERVICE_CJK)
+_NOT_NAMES = NOT_BRANDS | set(_PRODUCTS_CJK) | set(SERVICE_CJK) | set(SERVICE_JA)
 _LATIN = re.compile(r"[A-Za-z]{2}")
-_CJK_RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9&]+$")
-_CJK_NAME = re.compile(r"^[\u3400-\u9fff][\u3400-\u9fffA-Za-z0-9&]{1,7}$|^[A-Za-z][A-Za-z0-9&]{1,19}$")
+_CJK_RUN = re.compile(rf"[{_CJK_CLASS}A-Za-z0-9&.]+$")
+_CJK_NAME = re.compile(rf"^[{_CJK_CLASS}][{_CJK_CLASS}A-Za-z0-9&.]{{1,7}}$|^[A-Za-z][A-Za-z0-9&.]{{1,19}}$")
+_HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
+_WORD_EDGES = ".,;:!?¿¡()[]{}\"'“”‘’«»☎📞✈️🔥*#"
+_CONTACT = tuple(t.casefold() for t in CONTACT_TITLES)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,13 @@ def parse_html(html: str | bytes | None) -> HtmlElement | None:
         return None
 
 
+def anchors_of(root: HtmlElement | None) -> list[str]:
+    """The text of every link of a parsed document, in order."""
+    if root is None:
+        return []
+    return [t for t in (" ".join(a.text_content().split()) for a in root.iter("a")) if t]
+
+
 def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
     """The text of every h1-h3 heading of an HTML document (or its parsed root), in order."""
     root = html if isinstance(html, HtmlElement) else parse_html(html)
@@ -90,21 +118,24 @@ def headings_of(html: str | bytes | HtmlElement | None) -> list[str]:
 
 
 def detect_brands(title: str, text: str, headings: Sequence[str] = (),
-                  index: BrandIndex | None = None) -> list[BrandClaim]:
-    """Brands the page claims to serve, best first (empty when it names none)."""
+                  index: BrandIndex | None = None, url: str = "",
+                  anchors: Sequence[str] = ()) -> list[BrandClaim]:
+    """Brands the page claims to serve, best first (empty when it names none); a Latin name
+    that also stands in the host name of `url` gains URL_WEIGHT; link texts (`anchors`) weigh
+    ANCHOR_WEIGHT each, at most TEXT_CAP of them."""
     index = BrandIndex() if index is None else index
     scores: dict[tuple[str, bool], float] = defaultdict(float)
     products: dict[tuple[str, bool], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, bool], tuple[float, str]] = {}
-    text_counts: Counter[tuple[str, bool]] = Counter()
+    text_counts: Counter[tuple[str, str, bool]] = Counter()
 
     def credit(name: str, product: str, weight: float, where: str, phrase: str) -> None:
         canonical = index.canonical(name)
         key = (canonical, True) if canonical else (name, False)
-        if where == "text":
-            if text_counts[key] >= TEXT_CAP:
+        if where in ("text", "anchor"):
+            if text_counts[(where, *key)] >= TEXT_CAP:
                 return
-            text_counts[key] += 1
+            text_counts[(where, *key)] += 1
         scores[key] += weight
         if product:
             products[key][product] += 1
@@ -112,7 +143,7 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
     product_counts: Counter[str] = Counter()
-    for where, weight, segment in _segments(title, headings, text):
+    for where, weight, segment in _segments(title, headings, text, anchors):
         found, phrases = _reading(segment)
         for product in found:
             product_counts[product] += weight
@@ -133,10 +164,21 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
                 if brand not in named:
                     credit(brand, _product_in(segment), weight, where, segment)
 
+    for name in _contact_title_names(title):
+        credit(name, "", TITLE_WEIGHT, "title", f"contact page of {name}")
+    host = host_key(url)
+    if host:
+        for key in scores:
+            if _LATIN.search(key[0]) and _NOT_ALNUM.sub("", key[0].casefold()) in host:
+                scores[key] += URL_WEIGHT
+
     page_product = product_counts.most_common(1)[0][0] if product_counts else ""
     claims = []
     for key, score in scores.items():
         name, registered = key
+        if (not registered and not _LATIN.search(name) and evidence[key][0] <= TEXT_WEIGHT
+                and score < 2 * TEXT_WEIGHT):
+            continue  # a CJK phrase read once in passing in the text: too weak to be a name
         product = products[key].most_common(1)[0][0] if products[key] else page_product
         claims.append(BrandClaim(name, product, registered,
                                  score + (REGISTERED_BONUS if registered else 0.0),
@@ -147,17 +189,26 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
 
 def detect_product(title: str, text: str, headings: Sequence[str] = ()) -> str:
     """The product category the page is about ("" when none is named)."""
+    found = products_of(title, text, headings, 1)
+    return found[0] if found else ""
+
+
+def products_of(title: str, text: str, headings: Sequence[str] = (), most: int = 3) -> list[str]:
+    """The product words a page names, most weight first (at most `most`)."""
     counts: Counter[str] = Counter()
     for where, weight, segment in _segments(title, headings, text):
         for product in _products_in(segment):
             counts[product] += weight
-    return counts.most_common(1)[0][0] if counts else ""
+    return [p for p, _ in counts.most_common(most)]
 
 
-def _segments(title: str, headings: Iterable[str], text: str) -> Iterable[tuple[str, float, str]]:
-    """(where, weight, phrase) for the title, each heading and each phrase of the text."""
+def _segments(title: str, headings: Iterable[str], text: str,
+              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str]]:
+    """(where, weight, phrase) for the title, each heading, each link text and each phrase of
+    the text."""
     for where, weight, block in (("title", TITLE_WEIGHT, title),
-                                 *(("heading", HEADING_WEIGHT, h) for h in headings)):
+                                 *(("heading", HEADING_WEIGHT, h) for h in headings),
+                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors)):
         for piece in _pieces(block):
             yield where, weight, piece
     for piece in _pieces(text):
@@ -198,11 +249,40 @@ def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
             break
     if not found and _LATIN.search(piece):
         for anchor in _ANCHOR_LATIN.finditer(piece):
-            name = _latin_name(piece[:anchor.start()])
-            if name:
-                found.append((name, _product_in(piece[anchor.start():])))
+            product = _product_in(piece[anchor.start():])
+            after = _name_after(piece[anchor.end():], anchor.group().casefold() in _SERVICE_OTHER)
+            for name in (_latin_name(piece[:anchor.start()]), after):
+                if name and (name, product) not in found:
+                    found.append((name, product))
+            if found:
                 break
     return tuple(found)
+
+
+def _contact_title_names(title: str) -> list[str]:
+    """The site named by a contact page's title: "Contact Us | Delta Air Lines" -> Delta Air Lines."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(_BRACKETS.sub("", title or "")) if p.strip()]
+    if len(parts) < 2 or not any(p.casefold().startswith(_CONTACT) for p in parts):
+        return []
+    names = []
+    for part in parts:
+        if part.casefold().startswith(_CONTACT):
+            continue
+        name = _title_name(part) if _LATIN.search(part) else _cjk_name(_clean(part))
+        if name:
+            names.append(name)
+    return names
+
+
+def _title_name(part: str) -> str:
+    """A title segment as a name: Title Case words, generic words trimmed from both ends."""
+    words = [w for w in (w.strip(_WORD_EDGES) for w in part.split()) if w]
+    if not words or len(words) > 5 or any(not _name_like(w) and w.casefold() not in ("de", "&")
+                                          for w in words):
+        return ""
+    while words and _generic(words[0]):
+        words.pop(0)
+    return _trimmed(words[:3])
 
 
 def _cjk_name(prefix: str) -> str:
@@ -216,29 +296,88 @@ def _cjk_name(prefix: str) -> str:
         if trimmed == name:
             break
         name = trimmed
-    if not _CJK_NAME.match(name) or name.casefold() in _LATIN_STOP or name in _NOT_NAMES:
+    if (not _CJK_NAME.match(name) or _generic(name) or name in _NOT_NAMES
+            or _HIRAGANA_ONLY.match(name)):
         return ""
     return name
 
 
 def _latin_name(prefix: str) -> str:
-    """Up to three capitalised words ending a Latin prefix ("Call Acme Pro" -> "Acme Pro")."""
-    words = prefix.split()
+    """Up to three capitalised words ending a Latin prefix ("Call Acme Pro" -> "Acme Pro"),
+    past up to two product or trade words next to the service word ("QuickBooks Desktop
+    Payroll helpline", "BSH Hausgeräte Kundendienst")."""
     name: list[str] = []
+    words = [w.strip(_WORD_EDGES) for w in prefix.split()]
+    for _ in range(2):  # "BSH Hausgeräte Kundendienst", "Canon Printer Support"
+        if words and (words[-1].casefold() in TRADE_WORDS or _PRODUCT_LATIN.fullmatch(words[-1])):
+            words.pop()
     for word in reversed(words):
-        if word.casefold() in _LATIN_STOP or not word[:1].isupper() and not word[:1].isdigit():
+        if not word or _generic(word) or not _name_like(word):
             break
         name.insert(0, word)
         if len(name) == 3:
             break
-    return " ".join(name) if name and any(ch.isalpha() for ch in name[0]) else ""
+    return _trimmed(name)
+
+
+def _name_after(rest: str, bare: bool) -> str:
+    """Capitalised words after a service word, past one link word ("teléfono de Iberia", "live
+    person at United Airlines"), or right after it when `bare` (Spanish and German service
+    words: "servicio técnico Bosch")."""
+    words = [w.strip(_WORD_EDGES) for w in rest.split()][:5]
+    if words and words[0].casefold() in AFTER_ANCHOR_LINKS:
+        words = words[1:]
+    elif not bare:
+        return ""
+    name: list[str] = []
+    for word in words:
+        if not word or not _name_like(word) or (not name and _generic(word)):
+            break
+        name.append(word)
+        if len(name) == 3:
+            break
+    return _trimmed(name)
+
+
+def _name_like(word: str) -> bool:
+    """Capitalised, or mixed case such as "eBay": what a brand name looks like in Latin text."""
+    return any(ch.isupper() for ch in word) and any(ch.isalpha() for ch in word)
+
+
+def _generic(word: str) -> bool:
+    """A word that is never part of a name: page furniture, service and product words,
+    and places."""
+    w = word.casefold()
+    return w in GENERIC_WORDS or w in _SERVICE_WORDS or bool(_PRODUCT_LATIN.fullmatch(w)) \
+        or set(w) <= {"x"}
+
+
+def _trimmed(name: list[str]) -> str:
+    """The name with generic words dropped from its end ("Samsung España" -> "Samsung"); ""
+    when only words that cannot stand alone are left ("Airline")."""
+    while name and _generic(name[-1]):
+        name.pop()
+    if not name or not any(ch.isalpha() for ch in name[0]) or all(
+            w.casefold() in PART_WORDS for w in name):
+        return ""
+    return " ".join(name)
+
+
+def host_key(url: str) -> str:
+    """The host name of a URL in lower-case letters and digits only ("" without one)."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", (url or "").casefold()).split("/", 1)[0]
+    return _NOT_ALNUM.sub("", host.split(":", 1)[0])
 
 
 @lru_cache(maxsize=1 << 16)
 def _products_in(piece: str) -> tuple[str, ...]:
+    """Product words in the piece, not counting those inside a service phrase ("phone number")."""
     found = [m.group() for m in _PRODUCT_CJK.finditer(piece)]
     if _LATIN.search(piece):
-        found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)]
+        service = [m.span() for m in _SERVICE_LATIN.finditer(piece)]
+        found += [m.group().lower() for m in _PRODUCT_LATIN.finditer(piece)
+                  if not any(a <= m.start() and m.end() <= b and (a, b) != m.span()
+                             for a, b in service)]
     return tuple(found)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spamline.brands.detect import detect_brands, headings_of, parse_html
+from spamline.brands.detect import anchors_of, detect_brands, headings_of, parse_html, products_of
 from spamline.brands.fingerprint import (
     MARKUP_SHINGLE,
     TemplateIndex,
@@ -21,7 +21,8 @@ from spamline.brands.fingerprint import (
 )
 from spamline.brands.padding import region_density, region_lists
 from spamline.brands.registry import BrandIndex
-from spamline.brands.score import Signals, spam_score
+from spamline.brands.score import Signals, is_spam, spam_score
+from spamline.brands.signals import PageSignals, page_signals
 from spamline.model import Brand, Capture, PhoneHit
 
 
@@ -32,21 +33,24 @@ class PageFeatures:
     brands: list[str] = field(default_factory=list)
     brand: str = ""
     product: str = ""
+    products: list[str] = field(default_factory=list)  # product words named, most weight first
     brand_evidence: str = ""
     registered: bool = False
     brand_mentions: int = 0
     region_density: float = 0.0
     template_hashvalues: bytes = b""  # MinHash of the markup (or of the filler) to match templates
     minhash: list[str] = field(default_factory=list)  # LSH band keys of the filler text
+    signals: PageSignals = field(default_factory=PageSignals)
 
 
 def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes | None,
-                  index: BrandIndex) -> PageFeatures:
+                  index: BrandIndex, url: str = "") -> PageFeatures:
     """The features of one page that do not depend on other pages (pure; safe in a worker)."""
     root = parse_html(html) if html else None
     headings = headings_of(root)
-    claims = detect_brands(title, text, headings, index)
+    claims = detect_brands(title, text, headings, index, url, anchors_of(root))
     top = claims[0] if claims else None
+    brands = [c.brand for c in claims if top and c.score >= top.score / 2]
 
     variable = [c.brand for c in claims] + [c.product for c in claims]
     regions = region_lists(text)
@@ -62,15 +66,17 @@ def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes
     registered = index.brands.get(brand)
     spellings = [brand, *registered.aliases] if registered else [brand]
     return PageFeatures(
-        brands=[c.brand for c in claims if top and c.score >= top.score / 2],
+        brands=brands,
         brand=brand,
         product=top.product if top else "",
+        products=products_of(title, text, headings),
         brand_evidence=top.evidence if top else "",
         registered=bool(top and top.registered),
         brand_mentions=sum(text.count(n) for n in spellings) if brand else 0,
         region_density=region_density(text, regions),
         template_hashvalues=template.tobytes(),
         minhash=band_keys(filler),
+        signals=page_signals(title, text, url, brands, [h.e164 for h in hits if h.source == "text"]),
     )
 
 
@@ -96,7 +102,7 @@ class PageAnalyzer:
     def analyze(self, capture: Capture, html: str | bytes | None = None) -> Capture:
         """Set the capture's brands and features (from title, text, hits and the HTML headings)."""
         return self.apply(capture, page_features(capture.title, capture.text, capture.hits,
-                                                 html, self.index))
+                                                 html, self.index, capture.url))
 
     def apply(self, capture: Capture, page: PageFeatures) -> Capture:
         """Set the capture's brands and features from its page features (assigns its template)."""
@@ -105,7 +111,7 @@ class PageAnalyzer:
             brand=page.brand, product=page.product, registered=page.registered,
             official=self.index.official(page.brand) if page.brand else set(),
             brand_mentions=page.brand_mentions, region_density=page.region_density,
-            template_pages=self.templates.pages[template], hits=capture.hits))
+            template_pages=self.templates.pages[template], hits=capture.hits, page=page.signals))
         capture.brands = list(page.brands)
         capture.features = {
             "product": page.product,
@@ -115,6 +121,8 @@ class PageAnalyzer:
             "minhash": page.minhash,
             "region_density": page.region_density,
             "spam_score": score,
+            "spam": is_spam(score),
             "reasons": reasons,
+            "products": page.products,
         }
         return capture

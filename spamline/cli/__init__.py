@@ -15,6 +15,7 @@ COMMANDS = {
     "search": "spamline.cli.search:search",
     "number": "spamline.cli.search:number",
     "extract": "spamline.cli.extract:extract",
+    "inspect": "spamline.cli.inspect:inspect",
     "schedule": "spamline.cli.schedule:schedule",
     "recheck": "spamline.cli.recheck:recheck",
     "store": "spamline.cli.store:store",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -61,3 +62,14 @@ def print_json_lines(rows: Iterable[Any]) -> None:
     """One compact JSON object per line, non-ASCII kept readable."""
     for row in rows:
         click.echo(json.dumps(to_jsonable(row), ensure_ascii=False, sort_keys=False))
+
+
+def read_page(path: Path) -> tuple[bytes, str | None]:
+    """A file's bytes and its content type (HTML by suffix, else None: sniffed), or a clear
+    error when it cannot be read."""
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot read {path}: {exc.strerror or exc}. Check the path and permissions.") from exc
+    return body, "text/html" if path.suffix.lower() in (".html", ".htm", ".xhtml") else None

@@ -11,6 +11,7 @@ from spamline.cli.common import data_dir_option, store_option
 from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir
 from spamline.networks.refresh import STATE_FILE, update
+from spamline.networks.spam import spam_networks
 from spamline.store import open_store
 
 
@@ -46,8 +47,10 @@ def refresh_networks(data_dir: DataDir, store_url: str | None) -> None:
     """Fold the new sightings into the networks and say how many there are."""
     with open_store(store_url, data_dir) as store:
         done = update(store, data_dir.root / STATE_FILE)
-    click.echo(f"networks: {len(done.result.networks)} ({done.mode}, "
-               f"{done.new_sightings} new sightings folded in); see `spamline networks`")
+        spam = spam_networks(done.result.networks, store.iter_captures())
+    click.echo(f"networks: {len(spam)} with spam pages, {len(done.result.networks)} in all "
+               f"({done.mode}, {done.new_sightings} new sightings folded in); see "
+               "`spamline networks` (--all for every one)")
 
 
 def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:

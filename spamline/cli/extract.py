@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines
+from spamline.cli.common import data_dir_option, json_option, print_json_lines, read_page
 from spamline.datadir import DataDir
 from spamline.phones import extract_document
 
@@ -26,12 +26,7 @@ def extract(files: tuple[Path, ...], region: str | None, include_possible: bool,
     if region and len(region) != 2:
         raise click.BadParameter("use a two-letter region code such as CN, US or GB", param_hint="--region")
     for path in files:
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
-            raise click.ClickException(
-                f"cannot read {path}: {exc.strerror or exc}. Check the path and permissions.") from exc
-        content_type = "text/html" if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
+        body, content_type = read_page(path)
         doc = extract_document(body, content_type=content_type, region=region, include_possible=include_possible)
         rows = [{"file": str(path), "e164": h.e164, "raw": h.raw, "start": h.start, "end": h.end,
                  "type": h.type, "context": h.context, "source": h.source, "region": h.region} for h in doc.hits]

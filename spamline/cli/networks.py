@@ -19,6 +19,7 @@ from spamline.networks.export import FORMATS, export_graph
 from spamline.networks.graph import graph_of
 from spamline.networks.refresh import STATE_FILE, rebuild, update
 from spamline.networks.render import render_svg
+from spamline.networks.spam import spam_networks
 from spamline.store import open_store
 
 
@@ -36,15 +37,18 @@ from spamline.store import open_store
               help="Print one network in full, with why its members belong together.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True,
               help="Networks shown in the table.")
+@click.option("--all", "show_all", is_flag=True,
+              help="List every network, not only those with a page judged spam.")
 def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool,
              export: tuple[str, str] | None, svg: tuple[str, str] | None, show: str | None,
-             limit: int) -> None:
+             limit: int, show_all: bool) -> None:
     """Update the networks from new sightings and list them, largest first.
 
     Numbers link the pages they appear on, domains link their pages; a number or
     domain that would join three or more unrelated groups (a consumer hotline, a
     shared host) and official numbers of registered brands link nothing. Every
-    network lists why its members belong together.
+    network lists why its members belong together. Only networks with a page judged spam
+    are listed unless --all is given.
     """
     state_path = data_dir.root / STATE_FILE
     with open_store(store_url, data_dir) as store:
@@ -56,7 +60,8 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                          if c.features.get("template")}
             official = {e: b.name for b in store.brands() for e in b.official}
             graph = graph_of(store.iter_sightings(), result.networks, templates, result.hubs, official)
-    nets = result.networks
+        nets = result.networks if show_all or show else spam_networks(result.networks,
+                                                                      store.iter_captures())
     if export:
         fmt, path = export
         export_graph(graph, fmt, path)
@@ -64,10 +69,10 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                    f"as {fmt} to {path}", err=True)
     if svg:
         nid, path = svg
-        Path(path).write_text(render_svg(_find(nets, nid), graph), encoding="utf-8")
+        Path(path).write_text(render_svg(_find(result.networks, nid), graph), encoding="utf-8")
         click.echo(f"wrote a picture of {nid} to {path}", err=True)
     if show:
-        nets = [_find(nets, show)]
+        nets = [_find(result.networks, show)]
     if as_json:
         print_json_lines(nets)
         return
@@ -80,8 +85,10 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
         click.echo("why:\n" + "\n".join(f"  {line}" for line in net.explanations))
         return
     if not nets:
-        click.echo("no networks yet: crawl pages with numbers first (`spamline crawl URL` or "
-                   "`spamline demo`)", err=True)
+        hidden = len(result.networks)
+        click.echo(f"no spam networks ({hidden} network(s) of pages not judged spam: see them "
+                   "with --all)" if hidden else "no networks yet: crawl pages with numbers first "
+                   "(`spamline crawl URL` or `spamline demo`)", err=True)
         return
     table = Table("network", "numbers", "domains", "brands", "pages", "first seen", "last seen")
     for n in nets[:limit]:
@@ -89,8 +96,10 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                       str(n.pages), n.first_seen, n.last_seen)
     Console(width=220).print(table)
     hubs = ", ".join(sorted(result.hubs)) or "none"
+    hidden = len(result.networks) - len(nets)
     click.echo(f"{len(nets)} networks ({done.mode}: {done.new_sightings} sightings folded in); "
-               f"hubs not used as links: {hubs}")
+               f"hubs not used as links: {hubs}"
+               + (f"; {hidden} network(s) without a spam page not shown (--all)" if hidden else ""))
 
 
 def _find(nets: list[Network], nid: str) -> Network:

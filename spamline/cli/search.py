@@ -46,9 +46,12 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
                    "(`spamline networks` lists what is known)", err=True)
         return
     table = Table("number", "captured", "domain", "brand", "url", "warc")
+    if any(r.matched for r in rows):  # a brand search: say which pages only carry the word
+        table.add_column("matched")
     for r in rows:
         table.add_row(r.e164, r.captured_at, r.domain, r.brand, r.url,
-                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "")
+                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "",
+                      *(["brand" if r.matched == "brand" else "word in text"] if r.matched else []))
     Console(width=200).print(table)
     click.echo(f"{len(rows)} sightings" + (" (limit reached; use --limit)" if len(rows) == limit else ""))
 

@@ -51,6 +51,7 @@ from spamline.store.esclient import (
 )
 from spamline.store.query import (
     as_number,
+    brand_then_word,
     brand_names,
     find_brand,
     int_id,
@@ -384,7 +385,11 @@ class ElasticStore(Store):
         if e164 := as_number(query):
             must.append({"term": {"e164": e164}})
         elif names := self._brand_query(query):
-            must.append({"terms": {"brands_lc": names}})
+            tagged = self._sightings({"bool": {"filter": [*must, {"terms": {"brands_lc": names}}]}},
+                                     offset + limit, 0)
+            words = self._sightings({"bool": {"filter": [
+                *must, _text_query(query, "page_title", "page_text")]}}, offset + limit, 0)
+            return brand_then_word(tagged, words)[offset:offset + limit]
         elif self._is_domain(domain := domain_of(query) if "://" in query else query.lower()):
             must.append({"term": {"domain": domain}})
         else:

@@ -1,7 +1,9 @@
 """Query rules shared by every backend: ids, number queries, date bounds, brand names."""
 from __future__ import annotations
 
-from spamline.model import Brand, stable_id
+from dataclasses import replace
+
+from spamline.model import Brand, Sighting, stable_id
 from spamline.phones import normalize_number
 
 
@@ -42,3 +44,11 @@ def find_brand(registry: list[Brand], name: str) -> Brand | None:
     """The registered brand whose name or an alias equals `name` (case-insensitive)."""
     key = name.strip().lower()
     return next((b for b in registry if key in brand_names(b)), None)
+
+
+def brand_then_word(tagged: list[Sighting], words: list[Sighting]) -> list[Sighting]:
+    """A brand search's answer: sightings on pages attributed to the brand (matched "brand"),
+    then those on other pages where the word stands in the title or text (matched "text")."""
+    seen = {s.sighting_id for s in tagged}
+    return [replace(s, matched="brand") for s in tagged] + [
+        replace(s, matched="text") for s in words if s.sighting_id not in seen]

@@ -24,6 +24,7 @@ from spamline.model import (
 from spamline.store import schema
 from spamline.store.base import SearchFilters, Store, StoreUnavailable
 from spamline.store.query import (
+    brand_then_word,
     as_number,
     brand_names,
     find_brand,
@@ -218,7 +219,11 @@ class SQLiteStore(Store):
         if e164 := as_number(query):
             return self._sightings("s.e164 = ?", [e164], where, params, limit, offset)
         if names := self._brand_query(query):
-            return self._by_brands(names, where, params, limit, offset)
+            tagged = self._by_brands(names, where, params, offset + limit, 0)
+            sql, text_params = _text_match(query)
+            words = self._sightings(f"s.capture IN ({sql})", text_params, where, params,
+                                    offset + limit, 0)
+            return brand_then_word(tagged, words)[offset:offset + limit]
         domain = domain_of(query) if "://" in query else query.lower()
         if self.conn.execute("SELECT 1 FROM domains WHERE domain = ?", [domain]).fetchone():
             return self._sightings("s.domain = ?", [domain], where, params, limit, offset)

@@ -102,9 +102,10 @@ def brand_report(name: str, scope: ScopeDep, store: StoreDep,
 
 
 @router.get("/networks", response_model=NetworkList, summary="Networks, largest first")
-def networks(scope: ScopeDep, store: StoreDep, limit: Limit = 50,
-             offset: Offset = 0) -> NetworkList:
-    page = queries.networks(store, scope, limit, offset)
+def networks(scope: ScopeDep, store: StoreDep, limit: Limit = 50, offset: Offset = 0,
+             all: Annotated[bool, Query(description="also networks without a page judged spam")]
+             = False) -> NetworkList:
+    page = queries.networks(store, scope, limit, offset, include_all=all)
     return NetworkList(results=page.items, limit=limit, offset=offset,
                        next_offset=page.next_offset)
 

@@ -144,8 +144,8 @@ def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep,
 # --- networks ---------------------------------------------------------------
 @router.get("/networks")
 def networks(request: Request, scope: ScopeDep, store: StoreDep,
-             offset: Offset = 0) -> HTMLResponse:
-    page = queries.networks(store, scope, PAGE_SIZE, offset)
+             offset: Offset = 0, all: bool = False) -> HTMLResponse:
+    page = queries.networks(store, scope, PAGE_SIZE, offset, include_all=all)
     return render(request, "networks.html", user=scope.user, page=page,
                   more=_more(request, page.next_offset))
 

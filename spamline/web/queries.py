@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from spamline.jobs.recheck import GONE, PageStatus, brand_takedowns
 from spamline.model import Brand, Capture, Network, NumberProfile, Sighting
+from spamline.networks.spam import spam_networks
 from spamline.store.base import SearchFilters, Store
 from spamline.web.scope import Scope
 
@@ -114,9 +115,13 @@ def takedowns(store: Store, name: str) -> list[PageStatus]:
     return sorted(brand_takedowns(store, name), key=lambda s: (s.state != GONE, s.url))
 
 
-def networks(store: Store, scope: Scope, limit: int, offset: int) -> Page:
-    """Networks, largest first; a brand owner's see only their own members."""
-    visible = [n for n in store.networks() if scope.allows_network(n)]
+def networks(store: Store, scope: Scope, limit: int, offset: int, include_all: bool = False) -> Page:
+    """Networks with a page judged spam (every network with `include_all`), largest first; a
+    brand owner's see only their own members."""
+    nets = store.networks()
+    if not include_all:
+        nets = spam_networks(nets, store.iter_captures())
+    visible = [n for n in nets if scope.allows_network(n)]
     rows = visible[offset:offset + limit + 1]
     if scope.restricted:
         rows = [_scoped_network(store, scope, n) for n in rows]

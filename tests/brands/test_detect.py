@@ -109,3 +109,60 @@ def test_claimed_brand_is_read_from_the_page(title: str, text: str) -> None:
     squash = lambda s: re.sub(r"\s+", "", s).casefold()
     for c in detect_brands(title, text):
         assert c.brand and squash(c.brand) in squash(title + "\n" + text)
+
+
+@pytest.mark.parametrize("title, text, brand, product", [
+    ("Delta Airlines Reservations Number +1-866-287-3109", "", "Delta Airlines", ""),
+    ("How do I talk to a live person at United Airlines?", "", "United Airlines", ""),
+    ("Canon Printer Support Number 1-844-202-6381", "", "Canon", "printer"),
+    ("Cash App Customer Service Number", "", "Cash App", ""),
+    ("Servicio Técnico Bosch Madrid", "", "Bosch", ""),
+    ("Teléfono de Iberia atención al cliente", "", "Iberia", ""),
+    ("Siemens Kundendienst Hotline 030 57700 4128", "", "Siemens", ""),
+    ("BSH Hausgeräte Kundendienst", "", "BSH", ""),
+    ("Flipkart Customer Care Number 24x7", "", "Flipkart", ""),
+    ("Airtel Payments Bank Customer Care Number", "", "Airtel Payments Bank", ""),
+    ("パナソニック エアコン修理 24時間受付", "", "パナソニック", "エアコン"),
+    ("Apple サポート 電話番号", "", "Apple", ""),
+    ("Contact Us | Delta Air Lines", "", "Delta Air Lines", ""),
+    ("お問い合わせ | パナソニック", "", "パナソニック", ""),
+    ("联系我们 - 海尔集团", "", "海尔", ""),
+])
+def test_phrases_in_other_languages(title: str, text: str, brand: str, product: str) -> None:
+    [c, *_] = detect_brands(title, text)
+    assert (c.brand, c.product) == (brand, product)
+
+
+@pytest.mark.parametrize("title, text", [
+    ("Support - Full Support Availability Chat",
+     "All Chat Full Support Availability: Monday to Friday. Postal address: PO Box 1234. "
+     "Phone support: (503) 226-1848. Reference XXXX-XXXX on your invoice."),
+    ("Airfare FAQ: Airline Reservation Phone Numbers", "Airline customer service lines."),
+    ("How To Spot, Avoid, and Report Tech Support Scams", "Scammers buy ads for printer support."),
+    ("Kundendienst darf nicht teuer sein", "Bevor Sie den Kundendienst rufen, lesen Sie hier."),
+    ("年末年始のサポート体制について", "電話受付 9:00〜21:00"),
+    ("关于电梯维保的通知", "如需维修请联系物业服务中心，订餐电话另见。"),
+])
+def test_pages_that_name_no_brand_get_none(title: str, text: str) -> None:
+    assert detect_brands(title, text) == []
+
+
+_GENERIC = st.lists(st.sampled_from(["All", "Chat", "Full", "Support", "Availability", "XXXX",
+                                     "Postal", "Customer", "Service", "Phone", "Number", "Call",
+                                     "Contact", "Us", "Help", "Desk", "24/7", "Toll", "Free",
+                                     "Hotline", "|", "-", "(800) 226-1848", "Office", "Hours"]),
+                    max_size=25).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_GENERIC, text=_GENERIC)
+def test_generic_words_never_make_a_brand(title: str, text: str) -> None:
+    assert detect_brands(title, text) == []
+
+
+def test_link_texts_and_host_name_count() -> None:
+    [c, *_] = detect_brands("首页", "欢迎光临", anchors=["雪岭空调维修", "雪岭空调售后"])
+    assert c.brand == "雪岭" and c.evidence.startswith("anchor:")
+    plain = detect_brands("Nimbus Router Support", "", url="https://help.example.com/")
+    hosted = detect_brands("Nimbus Router Support", "", url="https://nimbus-router-help.test/")
+    assert hosted[0].brand == plain[0].brand == "Nimbus" and hosted[0].score > plain[0].score

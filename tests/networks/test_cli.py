@@ -101,3 +101,15 @@ def test_registering_an_official_number_rebuilds(filled, truth) -> None:
     assert not any(net.numbers[0] in n["numbers"] for n in after)
     assert any(f"{net.numbers[0]} is an official number of Acme" in line
                for n in after for line in n["explanations"])
+
+
+def test_only_spam_networks_are_listed_unless_all(filled, truth) -> None:
+    spam = listed(filled)
+    every = listed(filled, "--all")
+    legit = {"jindun-guanwang.test", "nuanlifang.test"}  # the makers' own sites
+    assert {d for n in every for d in n["domains"]} & legit
+    assert not {d for n in spam for d in n["domains"]} & legit
+    assert {n["network_id"] for n in spam} < {n["network_id"] for n in every}
+    for gt in truth.networks.values():  # every real spam network is still listed
+        assert any(set(n["numbers"]) == set(gt.numbers) for n in spam), gt.network_id
+    assert "not shown (--all)" in run(filled).output

@@ -206,3 +206,15 @@ def test_first_and_last_seen_merge_across_batches_in_any_order(store: Store) -> 
     assert (fake.first_seen, fake.last_seen) == ("2026-11-01T08:00:00Z", "2026-11-05T08:00:00Z")
     assert (mobile.first_seen, mobile.last_seen) == (
         "2026-11-01T08:00:00Z", "2026-11-10T00:00:00Z")
+
+
+def test_brand_search_also_finds_pages_where_the_word_stands_unattributed(store: Store) -> None:
+    loaded(store)
+    extra = sample_crawl()[3]
+    extra.url, extra.title = "http://other.test/news", "News"
+    extra.text = "A fake 京东 line was reported: 020-8765-4321"
+    store.add_captures([extra])
+    found = store.search("京东")
+    assert [s.matched for s in found] == ["brand"] * 3 + ["text"]
+    assert found[-1].url == "http://other.test/news" and found[-1].brand == ""
+    assert {s.matched for s in store.search(FAKE)} == {""}  # number searches say nothing

@@ -56,3 +56,22 @@ def test_reading_commands_never_create_a_data_dir(tmp_path) -> None:
         result = run(*args, "--data-dir", str(missing))
         assert result.exit_code == 1 and f"no spamline data directory at {missing}" in result.output
     assert not missing.exists()
+
+
+def test_brand_search_shows_pages_that_only_carry_the_word(tmp_path) -> None:
+    data_dir = DataDir.open(tmp_path / "data")
+    with open_store(None, data_dir) as store:
+        store.add_captures([
+            capture("http://delta-help.test/", "2026-11-02T08:00:00Z",
+                    [hit(TOLL_FREE, "1-866-555-0170", 10, "toll_free", "US")], ["Delta"],
+                    "Delta Airlines Reservations", "Delta reservations 1-866-555-0170", 1),
+            capture("http://travel-blog.test/", "2026-11-03T08:00:00Z",
+                    [hit(TOLL_FREE, "1-866-555-0170", 10, "toll_free", "US")], [],
+                    "Cheap flights", "Book Delta or United: 1-866-555-0170", 2),
+        ])
+    root = str(data_dir.root)
+    rows = [json.loads(x) for x in run("search", "delta", "--data-dir", root, "--json").output.splitlines()]
+    assert [(r["url"], r["matched"]) for r in rows] == [("http://delta-help.test/", "brand"),
+                                                         ("http://travel-blog.test/", "text")]
+    table = run("search", "Delta", "--data-dir", root).output
+    assert "word in text" in table and "brand" in table

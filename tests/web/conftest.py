@@ -103,7 +103,8 @@ def write_pages(data_dir: DataDir) -> list[Capture]:
                     file=warc.name, offset=offset, length=fh.tell() - offset,
                     record_id=record.rec_headers.get_header("WARC-Record-ID"),
                     payload_digest=record.rec_headers.get_header("WARC-Payload-Digest") or ""),
-                job="test", hits=hits, brands=brands))
+                job="test", hits=hits, brands=brands,
+                features={"spam": True, "spam_score": 0.8}))  # the fake pages of the networks
     return captures
 
 

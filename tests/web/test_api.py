@@ -108,6 +108,8 @@ def test_brands_and_report(client, site):
 def test_networks_list_and_one(client, site):
     body = get(client, "/api/networks", site.analyst).json()
     assert [n["network_id"] for n in body["results"]] == ["net-a", "net-b", "net-c"]
+    every = get(client, "/api/networks", site.analyst, all="true").json()
+    assert [n["network_id"] for n in every["results"]] == ["net-a", "net-b", "net-c"]
     page = get(client, "/api/networks", site.analyst, limit=2, offset=2).json()
     assert [n["network_id"] for n in page["results"]] == ["net-c"] and page["next_offset"] is None
     net = get(client, "/api/networks/net-a", site.analyst).json()
