@@ -67,6 +67,9 @@ SPAMLINE_STORE_THREAD = True  # store batches in a writer thread while the crawl
 SPAMLINE_JOB = "crawl"
 SPAMLINE_HOST_MAP: dict[str, str] = {}  # host name -> IP, e.g. local fixture sites
 SPAMLINE_ALLOW_PRIVATE = False  # fetch private/loopback/link-local addresses only when told to
+# DNS servers ("host[:port]", space-separated in the environment variable of the same name) asked
+# whether a name that did not resolve exists at all (NXDOMAIN); none: /etc/resolv.conf's.
+SPAMLINE_DNS_SERVERS = os.environ.get("SPAMLINE_DNS_SERVERS", "").split()
 SPAMLINE_PROGRESS = True
 # Worker processes that decode pages and read numbers and features (pipelines.extract), so the
 # reactor thread keeps crawling on its own core; 0 reads pages inline in the reactor thread.

@@ -29,8 +29,9 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
             allow_private: bool,
             resolve: tuple[str, ...], no_fetch: bool, as_json: bool) -> None:
     """Fetch every page that ever carried a number (links are not followed) and print
-    each page's state: live_same, number_changed, gone (404/410, DNS failure, refused,
-    parked, numbers removed) or back, with the dates it changed.
+    each page's state: live_same, number_changed, gone (404/410/451, no such domain,
+    parked, numbers removed), unreachable from here (our guard, no mapping, no DNS
+    answer, timeout, refused connection: never a takedown) or back, with the dates.
     """
     from spamline.cli.crawl import parse_resolve
     from spamline.crawl import CrawlOptions, run_crawl
