@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet import defer
@@ -37,6 +39,7 @@ class GuardedResolver(CachingThreadedResolver):
         self.allow_private = allow_private
         self.refusals: dict[str, str] = {}  # host -> why it was refused
         self.lookups: dict[str, str] = {}  # host -> why it did not resolve (crawler.failures)
+        self.trusted: set[str] = set()  # names of proxies SPAMLINE_TRUST_PROXY trusts
         self.dns_servers = [_server(s) for s in dns_servers]
         self._dns: dns_client.Resolver | None = None
 
@@ -44,9 +47,13 @@ class GuardedResolver(CachingThreadedResolver):
     def from_crawler(cls, crawler: Any, reactor: Any) -> "GuardedResolver":
         s = crawler.settings
         cache = s.getint("DNSCACHE_SIZE") if s.getbool("DNSCACHE_ENABLED") else 0
-        return cls(reactor, cache, s.getfloat("DNS_TIMEOUT"),
-                   s.getdict("SPAMLINE_HOST_MAP"), s.getbool("SPAMLINE_ALLOW_PRIVATE"),
-                   s.getlist("SPAMLINE_DNS_SERVERS"))
+        resolver = cls(reactor, cache, s.getfloat("DNS_TIMEOUT"),
+                       s.getdict("SPAMLINE_HOST_MAP"), s.getbool("SPAMLINE_ALLOW_PRIVATE"),
+                       s.getlist("SPAMLINE_DNS_SERVERS"))
+        if s.getbool("SPAMLINE_TRUST_PROXY"):
+            resolver.trusted = {(urlsplit(url).hostname or "").lower()
+                                for key, url in getproxies().items() if key != "no"} - {""}
+        return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> defer.Deferred:
         mapped = self.host_map.get(name.lower())
@@ -79,7 +86,7 @@ class GuardedResolver(CachingThreadedResolver):
 
     def _check(self, ip: str, name: str) -> str:
         try:
-            check_address(name, ip, self.allow_private)
+            check_address(name, ip, self.allow_private or name.lower() in self.trusted)
         except PrivateAddressRefused as exc:
             # Twisted replaces the error text on its way to the request, so the reason
             # is kept here for the spider's errback (see refusal_reason).
