@@ -46,7 +46,8 @@ DUPEFILTER_CLASS = "spamline.crawler.journal.JournalingDupeFilter"
 TWISTED_DNS_RESOLVER = "spamline.crawler.resolver.GuardedResolver"
 
 DOWNLOADER_MIDDLEWARES = {
-    "spamline.crawler.middlewares.guard.PrivateAddressGuardMiddleware": 50,
+    # after HttpProxyMiddleware (750), so it sees the proxy a request would go through
+    "spamline.crawler.middlewares.guard.PrivateAddressGuardMiddleware": 760,
     "spamline.crawler.middlewares.warc.WarcCaptureMiddleware": 950,
 }
 
@@ -67,6 +68,10 @@ SPAMLINE_STORE_THREAD = True  # store batches in a writer thread while the crawl
 SPAMLINE_JOB = "crawl"
 SPAMLINE_HOST_MAP: dict[str, str] = {}  # host name -> IP, e.g. local fixture sites
 SPAMLINE_ALLOW_PRIVATE = False  # fetch private/loopback/link-local addresses only when told to
+SPAMLINE_TRUST_PROXY = False  # the http(s)_proxy may be on a private address (targets still checked)
+# DNS servers ("host[:port]", space-separated in the environment variable of the same name) asked
+# whether a name that did not resolve exists at all (NXDOMAIN); none: /etc/resolv.conf's.
+SPAMLINE_DNS_SERVERS = os.environ.get("SPAMLINE_DNS_SERVERS", "").split()
 SPAMLINE_PROGRESS = True
 # Worker processes that decode pages and read numbers and features (pipelines.extract), so the
 # reactor thread keeps crawling on its own core; 0 reads pages inline in the reactor thread.

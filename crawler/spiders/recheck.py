@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from spamline.crawler.failures import failure_kind
+from spamline.crawler.resolver import lookup_verdicts, refusal_reason
 from spamline.crawler.spiders.spam import SpamSpider
 from spamline.model import Capture, utc_now
 
@@ -17,8 +20,9 @@ class RecheckSpider(SpamSpider):
     Every URL yields exactly one Capture stored under the URL as requested (a
     redirect's target is kept in `features["redirected_to"]`); a request that
     gets no response (DNS failure, connection refused, timeout, refused address)
-    yields a Capture with status 0 and `features["error"]`, so the recheck
-    history can tell "gone" from "not rechecked".
+    yields a Capture with status 0, `features["error"]` and `features["failure"]`
+    (a kind from crawler.failures), so the recheck history can tell "gone" from
+    "unreachable from here".
     """
 
     name = "spamline-recheck"
@@ -39,9 +43,12 @@ class RecheckSpider(SpamSpider):
         """Count the failure, then record it as a capture with status 0."""
         super().failed(failure)
         request = failure.request  # type: ignore[attr-defined]
-        reason = request.meta.get("spamline_refused") or failure.getErrorMessage()
+        refused = (request.meta.get("spamline_refused")
+                   or refusal_reason(urlsplit(request.url).hostname or ""))
+        reason = refused or failure.getErrorMessage()
         kind = failure.type.__name__ if failure.type else "Error"
         first = (request.meta.get("redirect_urls") or [request.url])[0]
         yield Capture(url=first, status=0, captured_at=utc_now(),
                       job=self.settings.get("SPAMLINE_JOB", ""),
-                      features={"error": f"{kind}: {reason}"})
+                      features={"error": f"{kind}: {reason}",
+                                "failure": failure_kind(failure, request, lookup_verdicts(), refused)})

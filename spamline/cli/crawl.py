@@ -27,6 +27,12 @@ def parse_resolve(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
+trust_proxy_option = click.option(
+    "--trust-proxy", is_flag=True,
+    help="The proxy in http_proxy/https_proxy may be on a private address (it is yours); "
+         "the addresses of the pages are still checked.")
+
+
 def read_seeds(urls: tuple[str, ...], seeds: Path | None) -> list[str]:
     """Seed URLs from the arguments and a file (one per line, # comments)."""
     found = list(urls)
@@ -84,6 +90,7 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
               help="Allow private, loopback and link-local addresses (local test sites).")
 @click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
               help="Map a host name to an IP without DNS (repeatable).")
+@trust_proxy_option
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option("--no-progress", is_flag=True, help="No live progress line.")
 @click.option("--page-budget", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
@@ -91,13 +98,14 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
                    "archived and stored as not read.")
 def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_url: str | None,
           job: str | None, max_pages: int, depth: int | None, allow_private: bool,
-          resolve: tuple[str, ...], ignore_robots: bool, no_progress: bool, page_budget: float | None) -> None:
+          resolve: tuple[str, ...], trust_proxy: bool, ignore_robots: bool, no_progress: bool,
+          page_budget: float | None) -> None:
     """Crawl URL... (and --seeds), archive every response to WARC, extract and store numbers.
 
     An interrupted crawl (Ctrl-C, --max-pages, a crash) resumes when the same
     command runs again.
     """
-    settings: dict[str, object] = {}
+    settings: dict[str, object] = {"SPAMLINE_TRUST_PROXY": trust_proxy}
     if ignore_robots:
         settings["SPAMLINE_ROBOTS_OVERRIDE"] = "robots.txt not obeyed: spamline crawl --ignore-robots"
     if page_budget is not None:

@@ -11,6 +11,7 @@ from spamline.cli.common import (
     print_json_lines,
     store_option,
 )
+from spamline.cli.crawl import trust_proxy_option
 from spamline.datadir import DataDir
 
 
@@ -23,14 +24,16 @@ from spamline.datadir import DataDir
               help="Allow private, loopback and link-local addresses (local test sites).")
 @click.option("--resolve", "resolve", multiple=True, metavar="HOST=IP",
               help="Map a host name to an IP without DNS (repeatable).")
+@trust_proxy_option
 @click.option("--no-fetch", is_flag=True, help="Only print the recorded status; fetch nothing.")
 @json_option
 def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], brand: str | None,
-            allow_private: bool,
-            resolve: tuple[str, ...], no_fetch: bool, as_json: bool) -> None:
+            allow_private: bool, resolve: tuple[str, ...], trust_proxy: bool, no_fetch: bool,
+            as_json: bool) -> None:
     """Fetch every page that ever carried a number (links are not followed) and print
-    each page's state: live_same, number_changed, gone (404/410, DNS failure, refused,
-    parked, numbers removed) or back, with the dates it changed.
+    each page's state: live_same, number_changed, gone (404/410/451, no such domain,
+    parked, numbers removed), unreachable from here (our guard, no mapping, no DNS
+    answer, timeout, refused connection: never a takedown) or back, with the dates.
     """
     from spamline.cli.crawl import parse_resolve
     from spamline.crawl import CrawlOptions, run_crawl
@@ -51,6 +54,7 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
             urls=targets, data_dir=data_dir, store_url=store_url, job=RECHECK_JOB,
             allow_private=allow_private, host_map=parse_resolve(resolve),
             progress=False, spider="spamline.crawler.spiders.recheck.RecheckSpider",
+            settings={"SPAMLINE_TRUST_PROXY": trust_proxy},
         ))
         click.echo(f"rechecked {len(targets)} pages in {summary.seconds:.1f}s "
                    f"({summary.failed} without a response)", err=True)

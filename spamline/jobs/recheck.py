@@ -8,8 +8,13 @@ its captures, oldest first:
 - `first_seen`: the first capture that carried numbers;
 - `live_same`: live with the same numbers as the last live capture;
 - `number_changed`: live with other numbers;
-- `gone`: 404/410 or another error status, a failed fetch (DNS failure, connection
-  refused, timeout), a parked page, or a page that no longer carries any number;
+- `gone`: evidence the page was removed: 404, 410 or 451, NXDOMAIN from real DNS
+  for a public name, a parked page, or a page that no longer carries any number;
+- `unreachable`: "unreachable from here": no evidence either way, because of a
+  failure on our side or a server that did not answer (our address guard, a name
+  we have no mapping for, no DNS answer, a timeout, a refused connection, another
+  error status). It is never a takedown: `gone_at`, `back_at` and the states
+  around it are worked out as if the check had not happened;
 - `back`: live with numbers again after being gone.
 """
 from __future__ import annotations
@@ -18,11 +23,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from spamline.crawler.failures import DESCRIPTIONS, NXDOMAIN
 from spamline.model import Capture
 from spamline.store.base import Store
 
-FIRST_SEEN, LIVE_SAME, NUMBER_CHANGED, GONE, BACK = (
-    "first_seen", "live_same", "number_changed", "gone", "back")
+FIRST_SEEN, LIVE_SAME, NUMBER_CHANGED, GONE, BACK, UNREACHABLE = (
+    "first_seen", "live_same", "number_changed", "gone", "back", "unreachable")
+STATES = (FIRST_SEEN, LIVE_SAME, NUMBER_CHANGED, GONE, BACK, UNREACHABLE)
+REMOVED_STATUSES = (404, 410, 451)  # not found, gone, unavailable for legal reasons
 RECHECK_JOB = "recheck"
 PARKED = re.compile(
     r"domain (?:name )?(?:is |may be )?(?:for sale|parked)|parked (?:free|domain)|buy this domain"
@@ -40,7 +48,7 @@ class Check:
     state: str
     status: int
     numbers: list[str] = field(default_factory=list)
-    reason: str = ""  # why a page counts as gone: "http 404", "dns", "refused", "parked"...
+    reason: str = ""  # why it is gone or unreachable: "http 404", "dns: no such domain"...
 
 
 @dataclass
@@ -60,22 +68,24 @@ class PageStatus:
     history: list[Check] = field(default_factory=list)
 
 
-def gone_reason(capture: Capture) -> str:
-    """Why a capture shows the page gone, or "" when it is live with numbers."""
+def observe(capture: Capture) -> tuple[str, str]:
+    """What a capture says about its page: ("", "") live with numbers, or GONE or
+    UNREACHABLE with the reason."""
     if capture.status == 0:
-        error = str(capture.features.get("error", "no response"))
-        if "DNSLookupError" in error or "DNS lookup failed" in error:
-            return "dns"
-        if "ConnectionRefused" in error:
-            return "refused"
-        return error
+        kind = str(capture.features.get("failure", ""))
+        if kind == NXDOMAIN:
+            return GONE, DESCRIPTIONS[NXDOMAIN]
+        # captures from before failures had kinds cannot tell our side from theirs
+        return UNREACHABLE, DESCRIPTIONS.get(kind, "no response")
+    if capture.status in REMOVED_STATUSES:
+        return GONE, f"http {capture.status}"
     if capture.status >= 400:
-        return f"http {capture.status}"
+        return UNREACHABLE, f"http {capture.status}"
     if PARKED.search(f"{capture.title}\n{capture.text}"):
-        return "parked"
+        return GONE, "parked"
     if not capture.hits:
-        return "no numbers"
-    return ""
+        return GONE, "no numbers"
+    return "", ""
 
 
 def history(captures: Iterable[Capture]) -> list[Check]:
@@ -84,11 +94,15 @@ def history(captures: Iterable[Capture]) -> list[Check]:
     last_live: list[str] | None = None
     gone = False
     for capture in sorted(captures, key=lambda c: c.captured_at):
-        reason = gone_reason(capture)
+        verdict, reason = observe(capture)
         numbers = sorted({h.e164 for h in capture.hits})
-        if reason:
-            if last_live is None:
-                continue  # nothing to take down yet: the page never carried a number
+        if verdict and last_live is None:
+            continue  # nothing to take down yet: the page never carried a number
+        if verdict == UNREACHABLE:
+            checks.append(Check(capture.url, capture.captured_at, UNREACHABLE, capture.status,
+                                last_live, reason))
+            continue  # says nothing about the page
+        if verdict == GONE:
             state, numbers, gone = GONE, last_live, True
         elif last_live is None:
             state = FIRST_SEEN
@@ -96,7 +110,7 @@ def history(captures: Iterable[Capture]) -> list[Check]:
             state, gone = BACK, False
         else:
             state = LIVE_SAME if numbers == last_live else NUMBER_CHANGED
-        if not reason:
+        if not verdict:
             last_live = numbers
         checks.append(Check(capture.url, capture.captured_at, state, capture.status, numbers, reason))
     return checks
@@ -107,19 +121,25 @@ def page_status(checks: Sequence[Check]) -> PageStatus | None:
     if not checks:
         return None
     now = checks[-1]
+    seen = [c for c in checks if c.state != UNREACHABLE]  # the checks that saw the page
     since = now.checked_at
-    for earlier in reversed(checks[:-1]):
-        if (earlier.state == GONE) != (now.state == GONE) or earlier.numbers != now.numbers:
+    for earlier in reversed((checks if now.state == UNREACHABLE else seen)[:-1]):
+        if _phase(earlier) != _phase(now) or earlier.numbers != now.numbers:
             break
         since = earlier.checked_at
-    gone_at = next((c.checked_at for i, c in reversed(list(enumerate(checks)))
-                    if c.state == GONE and (i == 0 or checks[i - 1].state != GONE)), None)
-    back_at = next((c.checked_at for c in reversed(checks) if c.state == BACK), None)
+    gone_at = next((c.checked_at for i, c in reversed(list(enumerate(seen)))
+                    if c.state == GONE and (i == 0 or seen[i - 1].state != GONE)), None)
+    back_at = next((c.checked_at for c in reversed(seen) if c.state == BACK), None)
     return PageStatus(
         url=now.url, state=now.state, since=since, last_checked=now.checked_at,
         first_seen=checks[0].checked_at, numbers=now.numbers, reason=now.reason,
         gone_at=gone_at, back_at=back_at, checks=len(checks), history=list(checks),
     )
+
+
+def _phase(check: Check) -> str:
+    """Live, gone or unreachable: a state's `since` spans checks of one phase."""
+    return check.state if check.state in (GONE, UNREACHABLE) else "live"
 
 
 def recheck_history(store: Store, url: str) -> PageStatus | None:

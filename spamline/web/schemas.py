@@ -42,11 +42,13 @@ class Takedown(BaseModel):
     """Where one reported page stands now, from its recheck history."""
 
     url: str
-    state: str = Field(description="first_seen | live_same | number_changed | gone | back")
+    state: str = Field(description="first_seen | live_same | number_changed | gone | back | "
+                             "unreachable (no evidence either way: never a takedown)")
     since: str
     last_checked: str
     numbers: list[str]
-    reason: str = Field("", description="why the page counts as gone (http 404, dns, parked…)")
+    reason: str = Field("", description="why the page is gone (http 404, dns: no such domain, "
+                                         "parked…) or unreachable (address guard, timeout…)")
     gone_at: str | None = None
     back_at: str | None = None
 

@@ -14,6 +14,7 @@ from spamline.jobs.recheck import (
     GONE,
     LIVE_SAME,
     NUMBER_CHANGED,
+    UNREACHABLE,
     brand_takedowns,
     recheck_history,
     spam_urls,
@@ -54,8 +55,9 @@ def test_recheck_records_takedowns_changes_and_returns(tmp_path: Path, site: Sit
         assert first[changed]["state"] == NUMBER_CHANGED and NEW in first[changed]["numbers"]
         assert old not in first[changed]["numbers"]
         assert first[same]["state"] == LIVE_SAME
-        assert first[closed]["state"] == GONE and first[closed]["reason"] == "refused"
-        assert first[closed]["gone_at"] == first[closed]["last_checked"]
+        # a server that refuses connections is no evidence of a takedown
+        assert first[closed]["state"] == UNREACHABLE
+        assert first[closed]["reason"] == "connection refused" and first[closed]["gone_at"] is None
 
         srv.restore(removed)
         srv.restore(changed)

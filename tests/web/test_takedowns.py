@@ -17,8 +17,9 @@ def test_report_shows_gone_and_back_pages(tmp_path) -> None:
     with open_store(None, site.data_dir) as store:
         store.add_captures([
             replace(refund, status=410, captured_at="2026-11-10T10:00:00Z", hits=[], warc=None),
-            replace(home, status=0, captured_at="2026-11-10T10:00:00Z", hits=[], warc=None,
-                    features={"error": "DNSLookupError: DNS lookup failed"}),
+            replace(home, status=404, captured_at="2026-11-10T10:00:00Z", hits=[], warc=None),
+            replace(home, status=0, captured_at="2026-11-11T10:00:00Z", hits=[], warc=None,
+                    features={"error": "DNSLookupError: refused", "failure": "guard"}),
             replace(home, captured_at="2026-11-12T10:00:00Z", warc=None),
         ])
     with TestClient(site.app()) as client:
@@ -31,6 +32,7 @@ def test_report_shows_gone_and_back_pages(tmp_path) -> None:
     assert states["http://acme-support.test/refund"]["gone_at"] == "2026-11-10T10:00:00Z"
     assert states["http://acme-support.test/"]["state"] == "back"
     assert states["http://acme-support.test/"]["back_at"] == "2026-11-12T10:00:00Z"
+    assert states["http://acme-support.test/"]["gone_at"] == "2026-11-10T10:00:00Z"
     assert set(states) == {r["url"] for r in report["results"]}, "one status per reported page"
     assert not any("globex" in url for url in states), "a brand owner sees only their pages"
     assert page.status_code == 200 and "Takedown status" in page.text
