@@ -104,5 +104,5 @@ def test_pages_use_no_external_assets(analyst):
 
 def test_pages_send_a_strict_csp(analyst):
     csp = analyst.get("/").headers["content-security-policy"]
-    assert "default-src 'self'" in csp and "script-src" not in csp
+    assert "default-src 'self'" in csp and "script-src 'none'" in csp
     assert analyst.get("/").headers["x-frame-options"] == "SAMEORIGIN"
