@@ -11,7 +11,7 @@ from spamline.model import Network
 from spamline.store.base import SearchFilters, Store
 from spamline.store.query import as_number
 from spamline.web import exports, queries
-from spamline.web.deps import SESSION_COOKIE, get_store, page_scope
+from spamline.web.deps import SESSION_COOKIE, client_address, get_store, page_scope, too_many
 from spamline.web.replay import replay_url
 from spamline.web.schemas import ExportRequest, NumberType
 from spamline.web.scope import Scope
@@ -64,9 +64,14 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login")
 def login(request: Request, token: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
-    users = request.app.state.users
+    users, limiter = request.app.state.users, request.app.state.login_limiter
+    address = f"login:{client_address(request)}"
+    wait = limiter.wait(address)
+    if wait:  # even a good token waits: the limit must not tell which tokens are good
+        raise too_many(wait, "too many failed sign-ins from your address")
     user = users.by_token(token.strip())
     if user is None:
+        limiter.take(address)
         return render(request, "login.html", 401, next=_safe_next(next),
                       error="That token is not valid. Ask an administrator for one "
                             "(`spamline user add`).")
