@@ -1,11 +1,14 @@
 """The web app: JSON API, server-rendered pages, sandboxed replay and static assets."""
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -68,6 +71,12 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
         log.warning("store unavailable: %s", exc)
         return await http_error(request, StarletteHTTPException(
             503, f"the store is unavailable, try again shortly: {exc}"))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        # ASCII JSON: the input echoed back may hold lone surrogates, which UTF-8 cannot encode
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        return Response(body, 422, media_type="application/json")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
