@@ -9,8 +9,10 @@ from rich.table import Table
 
 from spamline.cli.common import (
     data_dir_option,
+    existing_data_dir_option,
     json_option,
     print_json_lines,
+    reading_store,
     store_option,
     to_jsonable,
 )
@@ -65,12 +67,12 @@ def add(name: str, aliases: tuple[str, ...], official: tuple[str, ...], region: 
 
 
 @brand.command("list")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def list_(data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Every registered brand."""
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         brands = store.brands()
     if as_json:
         print_json_lines(brands)
@@ -87,12 +89,12 @@ def list_(data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
 
 @brand.command("report")
 @click.argument("name")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Pages giving NAME (or an alias) a number it does not own, newest first."""
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
         rows = store.brand_report(name)

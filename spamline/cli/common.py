@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from spamline.datadir import DEFAULT_DATA_DIR, DataDir, DataDirError
+
+if TYPE_CHECKING:
+    from spamline.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +47,20 @@ def store_option(f: F) -> F:
         "--store", "store_url", default=None, envvar="SPAMLINE_STORE",
         help="Backend: sqlite:PATH or es://host:9200 (default: SQLite in the data dir).",
     )(f)
+
+
+@contextmanager
+def reading_store(store_url: str | None, data_dir: DataDir) -> Iterator["Store"]:
+    """The store of a command that only reads, opened read-only (a read-only archive works and
+    nothing is migrated); a missing or unreadable store is a clear error."""
+    from spamline.store import StoreUnavailable, open_store
+
+    try:
+        store = open_store(store_url, data_dir, read_only=True)
+    except (StoreUnavailable, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    with store:
+        yield store
 
 
 def json_option(f: F) -> F:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    existing_data_dir_option,
+    json_option,
+    print_json_lines,
+    reading_store,
+    store_option,
+)
 from spamline.datadir import DataDir
 
 
@@ -26,7 +32,7 @@ def evidence() -> None:
               help="Add a PNG of each HTML page, rendered offline from the archived payload "
                    "with Debian's chromium (skipped with a note when it is not installed).")
 @click.option("--title", help="Title of the package and its report.")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def export(number: str | None, brand: str | None, network_id: str | None, domain: str | None,
@@ -37,19 +43,14 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
     Example: spamline evidence export --number "400 812 3456" -o acme.wacz
     """
     from spamline.evidence.package import ExportError, export_package
-    from spamline.store import StoreUnavailable, open_store
-
     selectors = {"number": number, "brand": brand, "network": network_id, "domain": domain}
     chosen = {k: v for k, v in selectors.items() if v}
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --number, --brand, --network or --domain")
     (kind, value), = chosen.items()
-    try:
-        with open_store(store_url, data_dir) as store:
-            captures = store.captures(number=number, brand=brand, network_id=network_id,
-                                      domain=domain)
-    except (StoreUnavailable, ValueError) as exc:
-        raise click.ClickException(f"cannot read the store: {exc}. Check --store / --data-dir.") from exc
+    with reading_store(store_url, data_dir) as store:
+        captures = store.captures(number=number, brand=brand, network_id=network_id,
+                                  domain=domain)
     try:
         result = export_package(
             captures, data_dir.warcs, Path(output).expanduser(),

@@ -7,10 +7,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from spamline.cli.common import existing_data_dir_option, json_option, print_json_lines, store_option
+from spamline.cli.common import (
+    existing_data_dir_option,
+    json_option,
+    print_json_lines,
+    reading_store,
+    store_option,
+)
 from spamline.datadir import DataDir
 from spamline.phones.normalize import number_readings
-from spamline.store import open_store
 from spamline.store.base import SearchFilters
 
 NUMBER_TYPES = ["toll_free", "shared_cost", "mobile", "fixed_line", "fixed_line_or_mobile",
@@ -36,7 +41,7 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool,
         raise click.UsageError("QUERY is empty: give a number, a brand, a domain or words of page text")
     filters = SearchFilters(since=since, until=until, number_type=number_type, brand=brand,
                             domain=domain)
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         rows = store.search(query, filters, limit=limit)
     if as_json:
         print_json_lines(rows)
@@ -68,7 +73,7 @@ def number(number: str, data_dir: DataDir, store_url: str | None, as_json: bool,
         raise click.ClickException(
             f"{number!r} is not a phone number I can read; write it with its country code, "
             "e.g. +86 400 812 3456 or +1 800 555 0123, or give --region")
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         profile = next(filter(None, map(store.number_profile, readings)), None)
     if profile is None:
         raise click.ClickException(f"{' or '.join(readings)} was never seen; crawl pages first, "
