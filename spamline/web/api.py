@@ -87,7 +87,7 @@ def brands(scope: ScopeDep, store: StoreDep) -> list[Brand]:
     return queries.brands(store, scope)
 
 
-@router.get("/brands/{name}/report", response_model=BrandReport,
+@router.get("/brands/{name:path}/report", response_model=BrandReport,
             summary="Pages giving a brand a number it does not own", responses=NOT_FOUND)
 def brand_report(name: str, scope: ScopeDep, store: StoreDep,
                  limit: Limit = 50, offset: Offset = 0) -> BrandReport:

@@ -133,7 +133,7 @@ def brands(request: Request, scope: ScopeDep, store: StoreDep) -> HTMLResponse:
     return render(request, "brands.html", user=scope.user, brands=queries.brands(store, scope))
 
 
-@router.get("/brands/{name}")
+@router.get("/brands/{name:path}")  # a brand name may hold "/"
 def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep,
           offset: Offset = 0) -> HTMLResponse:
     found = queries.brand(store, scope, name)

@@ -131,15 +131,18 @@ def network(store: Store, scope: Scope, network_id: str) -> Network | None:
 
 
 def _scoped_network(store: Store, scope: Scope, net: Network) -> Network:
-    """The part of a network a brand owner may see: their pages and what is on them."""
+    """The part of a network a brand owner may see: their pages and what is on them
+    (numbers, domains, page templates)."""
     caps = [c for c in store.captures(network_id=net.network_id) if scope.allows_capture(c)]
     numbers = {h.e164 for c in caps for h in c.hits}
     domains = {c.domain for c in caps}
+    templates = {c.features.get("template") for c in caps}
     return replace(
         net,
         numbers=[n for n in net.numbers if n in numbers],
         brands=[b for b in net.brands if scope.allows_brand(b)],
         domains=[d for d in net.domains if d in domains],
+        templates=[t for t in net.templates if t in templates],
         pages=len({c.url for c in caps}),
         first_seen=min((c.captured_at for c in caps), default=""),
         last_seen=max((c.captured_at for c in caps), default=""),
