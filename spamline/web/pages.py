@@ -9,7 +9,6 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from spamline.model import Network
 from spamline.store.base import SearchFilters, Store
-from spamline.store.query import as_number
 from spamline.web import exports, queries
 from spamline.web.deps import SESSION_COOKIE, client_address, get_store, page_scope, too_many
 from spamline.web.replay import replay_url
@@ -104,11 +103,11 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
                                 number_type=number_type or None, brand=brand or None,
                                 domain=domain or None)
         page = queries.search(store, scope, q, filters, PAGE_SIZE, offset)
-    e164 = as_number(q) if q else None
+    found = queries.find_number(store, scope, q) if q else None
     return render(request, "search.html", user=scope.user, q=q, page=page,
                   filters={"number_type": number_type, "brand": brand, "domain": domain,
                            "since": since, "until": until}, number_types=get_args(NumberType),
-                  number=e164, more=_more(request, page.next_offset) if page else None,
+                  number=found.e164 if found else None, more=_more(request, page.next_offset) if page else None,
                   counts=None if scope.restricted else store.counts())
 
 
@@ -116,8 +115,7 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
 @router.get("/numbers/{number}")
 def number(request: Request, number: str, scope: ScopeDep, store: StoreDep,
            offset: Offset = 0) -> HTMLResponse:
-    e164 = as_number(number)
-    profile = queries.number_profile(store, scope, e164) if e164 else None
+    profile = queries.find_number(store, scope, number)
     if profile is None:
         raise HTTPException(404, f"No sightings of {number!r} that you can see. "
                                  "Check the number (with its country code) or search for it.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from spamline.jobs.recheck import GONE, PageStatus, brand_takedowns
 from spamline.model import Brand, Capture, Network, NumberProfile, Sighting
+from spamline.phones.normalize import number_readings
 from spamline.store.base import SearchFilters, Store
 from spamline.web.scope import Scope
 
@@ -88,6 +89,22 @@ def number_profile(store: Store, scope: Scope, e164: str) -> NumberProfile | Non
         domains=dict(Counter(s.domain for s in pages.values())),
         network_id=profile.network_id,
     )
+
+
+def find_number(store: Store, scope: Scope, typed: str) -> NumberProfile | None:
+    """The profile of a number as typed (any format, with or without country code), read as
+    the CLI reads it: the first of its readings (default region, then NANP) the user can see."""
+    return next(filter(None, (number_profile(store, scope, e) for e in _readings(typed))), None)
+
+
+def read_number(store: Store, scope: Scope, typed: str) -> str | None:
+    """The E.164 reading of a typed number: the first the user has seen, else the first."""
+    found = find_number(store, scope, typed)
+    return found.e164 if found else next(iter(_readings(typed)), None)
+
+
+def _readings(typed: str) -> list[str]:
+    return number_readings(typed) if any(ch.isdigit() for ch in typed) else []
 
 
 def brands(store: Store, scope: Scope) -> list[Brand]:
