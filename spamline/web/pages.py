@@ -97,18 +97,19 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
          number_type: str | None = None, brand: str | None = None, domain: str | None = None,
          since: str | None = None, until: str | None = None, offset: Offset = 0) -> HTMLResponse:
     q = q.strip()
-    page = None
+    page = totals = None
     if q:
         filters = SearchFilters(since=since or None, until=until or None,
                                 number_type=number_type or None, brand=brand or None,
                                 domain=domain or None)
         page = queries.search(store, scope, q, filters, PAGE_SIZE, offset)
+        totals = queries.totals(store, scope, q, filters) if page.items else None
     found = queries.find_number(store, scope, q) if q else None
     return render(request, "search.html", user=scope.user, q=q, page=page,
                   filters={"number_type": number_type, "brand": brand, "domain": domain,
                            "since": since, "until": until}, number_types=get_args(NumberType),
                   number=found.e164 if found else None, more=_more(request, page.next_offset) if page else None,
-                  counts=None if scope.restricted else store.counts())
+                  totals=totals, counts=None if q or scope.restricted else store.counts())
 
 
 # --- numbers ----------------------------------------------------------------

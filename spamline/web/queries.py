@@ -62,6 +62,31 @@ def search(store: Store, scope: Scope, query: str, filters: SearchFilters,
     return _page(rows[offset:offset + limit + 1], limit, offset)
 
 
+TOTALS_CAP = 10_000  # sightings counted for a query's totals
+
+
+@dataclass
+class Totals:
+    """What a query matches, counted over at most TOTALS_CAP sightings (``capped`` if more)."""
+
+    sightings: int
+    numbers: int
+    pages: int
+    domains: int
+    brands: int
+    capped: bool
+
+
+def totals(store: Store, scope: Scope, query: str, filters: SearchFilters) -> Totals:
+    """The totals of a search (not of the whole store), within the user's scope."""
+    rows = search(store, scope, query, filters, TOTALS_CAP, 0)
+    items = rows.items
+    return Totals(sightings=len(items), numbers=len({s.e164 for s in items}),
+                  pages=len({s.url for s in items}), domains=len({s.domain for s in items}),
+                  brands=len({s.brand for s in items if s.brand}),
+                  capped=rows.next_offset is not None)
+
+
 def number_sightings(store: Store, scope: Scope, e164: str, limit: int, offset: int) -> Page:
     """The timeline of one number's sightings, newest first."""
     page = search(store, scope, e164, SearchFilters(), limit, offset)
