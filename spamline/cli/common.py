@@ -1,8 +1,10 @@
 """Options and helpers shared by every command."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -12,6 +14,8 @@ import click
 from spamline.datadir import DEFAULT_DATA_DIR, DataDir, DataDirError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from spamline.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,3 +83,41 @@ def print_json_lines(rows: Iterable[Any]) -> None:
     """One compact JSON object per line, non-ASCII kept readable."""
     for row in rows:
         click.echo(json.dumps(to_jsonable(row), ensure_ascii=False, sort_keys=False))
+
+
+def print_table(table: "Table") -> None:
+    """A table on stdout: fitted to the terminal's width (see ``make_table``); when stdout is not a terminal, one row per line, never cut, so the
+    output stays greppable."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        Console().print(table)
+    else:
+        Console(width=100_000, no_color=True).print(table, crop=False)
+
+
+def make_table(headers: list[str], rows: Iterable[list[str]], wide: Iterable[str] = ()) -> "Table":
+    """A table for ``print_table``: in a narrow terminal only the ``wide`` columns (URLs, lists)
+    shrink, with an ellipsis; the others (numbers, dates) are never cut and no cell wraps."""
+    from rich.table import Table
+
+    rows = [list(r) for r in rows]
+    shrinkable = set(wide)
+    table = Table()
+    for i, header in enumerate(headers):
+        if header in shrinkable:
+            table.add_column(header, overflow="ellipsis")
+        else:
+            width = max([len(header), *(len(r[i]) for r in rows)])
+            table.add_column(header, no_wrap=True, min_width=width)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def print_csv(rows: Iterable[Any], columns: list[str]) -> None:
+    """Rows (dataclasses or dicts) as CSV on stdout, a header first, in ``columns`` order."""
+    writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(to_jsonable(row))
