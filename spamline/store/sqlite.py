@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from spamline.datadir import no_space_left
 from spamline.model import (
     Brand,
     Capture,
@@ -70,6 +71,10 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages per connection
             schema.migrate(self.conn)
         except sqlite3.OperationalError as exc:
+            full = no_space_left(self.path.parent)
+            if full:
+                raise StoreUnavailable(f"cannot open the SQLite store {self.path}: the disk "
+                                       "holding it is full") from full
             raise StoreUnavailable(
                 f"cannot open the SQLite store {self.path}: {exc}. Check that the file and its "
                 "folder are writable and that no other program holds a write lock on it."
