@@ -1,7 +1,9 @@
 """The data directory: one folder holding the store, the WARCs, crawl state and exports."""
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,18 @@ DEFAULT_DATA_DIR = "./spamline-data"
 
 class DataDirError(RuntimeError):
     """The data directory cannot be used; the message says what to do."""
+
+
+def no_space_left(path: str | os.PathLike[str]) -> OSError | None:
+    """ENOSPC for ``path`` when its file system has (almost) no room left, else None.
+
+    SQLite reports a full disk as a plain "disk I/O error" when it cannot grow its WAL
+    index; this tells the two apart so the user hears what to fix."""
+    try:
+        full = shutil.disk_usage(path).free < 64 * 1024
+    except OSError:
+        return None
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) if full else None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """The `spamline` command: a thin layer over the library, one module per command."""
 from __future__ import annotations
 
+import errno
 import importlib
+import sqlite3
 
 import click
 
@@ -27,8 +29,37 @@ COMMANDS = {
 }
 
 
+class DiskFull(click.ClickException):
+    """A write found no space left; exits 1 like any other error the user can fix."""
+
+
+def _is_disk_full(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an error it wraps) is SQLite's or the OS's "no space left"."""
+    while exc is not None:
+        if isinstance(exc, sqlite3.OperationalError) and (
+                getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(exc)):
+            return True
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
+    """A click group whose subcommands are imported on first use; a full disk in any of them
+    is a clear message and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, OSError, RuntimeError) as exc:
+            if not _is_disk_full(exc):
+                raise
+            raise DiskFull(
+                f"no space left on the disk: {exc}. What this command was writing was not saved "
+                "(SQLite rolled it back). Free some space on the disk holding --data-dir, "
+                "or use a --data-dir on another disk, and run it again.") from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -4,13 +4,15 @@ from __future__ import annotations
 from collections import Counter
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from spamline.cli.common import (
     data_dir_option,
+    existing_data_dir_option,
     json_option,
+    make_table,
     print_json_lines,
+    print_table,
+    reading_store,
     store_option,
     to_jsonable,
 )
@@ -66,12 +68,12 @@ def add(name: str, aliases: tuple[str, ...], official: tuple[str, ...], region: 
 
 
 @brand.command("list")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def list_(data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Every registered brand."""
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         brands = store.brands()
     if as_json:
         print_json_lines(brands)
@@ -80,20 +82,19 @@ def list_(data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
         click.echo("no brands registered; add one with `spamline brand add NAME --official NUMBER`",
                    err=True)
         return
-    table = Table("brand", "aliases", "official numbers")
-    for b in brands:
-        table.add_row(b.name, ", ".join(b.aliases), ", ".join(b.official))
-    Console(width=200).print(table)
+    print_table(make_table(["brand", "aliases", "official numbers"],
+                           ([b.name, ", ".join(b.aliases), ", ".join(b.official)] for b in brands),
+                           wide=["aliases", "official numbers"]))
 
 
 @brand.command("report")
 @click.argument("name")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -> None:
     """Pages giving NAME (or an alias) a number it does not own, newest first."""
-    with open_store(store_url, data_dir) as store:
+    with reading_store(store_url, data_dir) as store:
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
         hubs = known_hubs(data_dir.root)  # shared hotlines are no brand's: see evidence.scope
@@ -108,12 +109,12 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
     if not rows:
         click.echo(f"no page gives {name} a number it does not own", err=True)
         return
-    table = Table("captured", "number", "url", "evidence (warc file @ offset)", "page now")
-    for r in rows:
-        table.add_row(r.captured_at, r.e164, r.url,
-                      f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-",
-                      describe(states.get(r.url)))
-    Console(width=260).print(table)
+    evidence = "evidence (warc file @ offset)"
+    print_table(make_table(
+        ["captured", "number", "url", evidence, "page now"],
+        ([r.captured_at, r.e164, r.url, f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-",
+          describe(states.get(r.url))] for r in rows),
+        wide=["url", evidence, "page now"]))
     click.echo(f"{len(rows)} sightings on {len({r.url for r in rows})} pages")
     tally = Counter(s.state for s in states.values())
     click.echo("pages now: " + ", ".join(f"{n} {state}" for state, n in sorted(tally.items()))

@@ -1,15 +1,23 @@
 """Options and helpers shared by every command."""
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from spamline.datadir import DEFAULT_DATA_DIR, DataDir, DataDirError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from spamline.store.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,6 +54,20 @@ def store_option(f: F) -> F:
     )(f)
 
 
+@contextmanager
+def reading_store(store_url: str | None, data_dir: DataDir) -> Iterator["Store"]:
+    """The store of a command that only reads, opened read-only (a read-only archive works and
+    nothing is migrated); a missing or unreadable store is a clear error."""
+    from spamline.store import StoreUnavailable, open_store
+
+    try:
+        store = open_store(store_url, data_dir, read_only=True)
+    except (StoreUnavailable, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    with store:
+        yield store
+
+
 def json_option(f: F) -> F:
     """--json: print one JSON object per line instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")(f)
@@ -73,3 +95,41 @@ def read_page(path: Path) -> tuple[bytes, str | None]:
         raise click.ClickException(
             f"cannot read {path}: {exc.strerror or exc}. Check the path and permissions.") from exc
     return body, "text/html" if path.suffix.lower() in (".html", ".htm", ".xhtml") else None
+
+
+def print_table(table: "Table") -> None:
+    """A table on stdout: fitted to the terminal's width (see ``make_table``); when stdout is not a terminal, one row per line, never cut, so the
+    output stays greppable."""
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        Console().print(table)
+    else:
+        Console(width=100_000, no_color=True).print(table, crop=False)
+
+
+def make_table(headers: list[str], rows: Iterable[list[str]], wide: Iterable[str] = ()) -> "Table":
+    """A table for ``print_table``: in a narrow terminal only the ``wide`` columns (URLs, lists)
+    shrink, with an ellipsis; the others (numbers, dates) are never cut and no cell wraps."""
+    from rich.table import Table
+
+    rows = [list(r) for r in rows]
+    shrinkable = set(wide)
+    table = Table()
+    for i, header in enumerate(headers):
+        if header in shrinkable:
+            table.add_column(header, overflow="ellipsis")
+        else:
+            width = max([len(header), *(len(r[i]) for r in rows)])
+            table.add_column(header, no_wrap=True, min_width=width)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def print_csv(rows: Iterable[Any], columns: list[str]) -> None:
+    """Rows (dataclasses or dicts) as CSV on stdout, a header first, in ``columns`` order."""
+    writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(to_jsonable(row))

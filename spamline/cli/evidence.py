@@ -7,8 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from spamline.cli.common import (data_dir_option, existing_data_dir_option, json_option,
-                                 print_json_lines, store_option)
+from spamline.cli.common import (
+    existing_data_dir_option,
+    json_option,
+    print_json_lines,
+    reading_store,
+    store_option,
+)
 from spamline.datadir import DataDir, DataDirError
 
 if TYPE_CHECKING:
@@ -49,7 +54,7 @@ def evidence() -> None:
                    "names for each domain and address).")
 @click.option("--by", "made_by", help="Who makes the package, as the summary names it "
                                      "(default: local user@host).")
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @json_option
 def export(number: str | None, brand: str | None, network_id: str | None, domain: str | None,
@@ -65,7 +70,6 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
     from spamline.evidence.scope import Scope, known_hubs
     from spamline.evidence.summary import ExportContext, default_maker
     from spamline.jobs.recheck import page_states
-    from spamline.store import StoreUnavailable, open_store
 
     selectors = {"number": number, "brand": brand, "network": network_id, "domain": domain}
     chosen = {k: v for k, v in selectors.items() if v}
@@ -73,15 +77,12 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         raise click.UsageError("give exactly one of --number, --brand, --network or --domain")
     (kind, value), = chosen.items()
     signer = _signer(data_dir, tsa_url, tsa_chain, sign_cert, sign_key)
-    try:
-        with open_store(store_url, data_dir) as store:
-            captures = store.captures(number=number, brand=brand, network_id=network_id,
-                                      domain=domain)
-            scope = Scope.of(kind, value, store.brands(), known_hubs(data_dir.root))
-            captures, left_out = scope.select(captures)
-            states = page_states(store, (c.url for c in captures))
-    except (StoreUnavailable, ValueError) as exc:
-        raise click.ClickException(f"cannot read the store: {exc}. Check --store / --data-dir.") from exc
+    with reading_store(store_url, data_dir) as store:
+        captures = store.captures(number=number, brand=brand, network_id=network_id,
+                                  domain=domain)
+        scope = Scope.of(kind, value, store.brands(), known_hubs(data_dir.root))
+        captures, left_out = scope.select(captures)
+        states = page_states(store, (c.url for c in captures))
     if scope.brand is not None and not scope.registered:
         click.echo(f"note: {value!r} is not registered, so every number counts as not official; "
                    f"register it with `spamline brand add {value} --official NUMBER`", err=True)

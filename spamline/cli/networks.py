@@ -4,13 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from spamline.cli.common import (
     data_dir_option,
     json_option,
+    make_table,
     print_json_lines,
+    print_table,
     store_option,
 )
 from spamline.datadir import DataDir
@@ -90,11 +90,11 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                    "with --all)" if hidden else "no networks yet: crawl pages with numbers first "
                    "(`spamline crawl URL` or `spamline demo`)", err=True)
         return
-    table = Table("network", "numbers", "domains", "brands", "pages", "first seen", "last seen")
-    for n in nets[:limit]:
-        table.add_row(n.network_id, _short(n.numbers), _short(n.domains), _short(n.brands),
-                      str(n.pages), n.first_seen, n.last_seen)
-    Console(width=220).print(table)
+    print_table(make_table(
+        ["network", "numbers", "domains", "brands", "pages", "first seen", "last seen"],
+        ([n.network_id, _short(n.numbers), _short(n.domains), _short(n.brands), str(n.pages),
+          n.first_seen, n.last_seen] for n in nets[:limit]),
+        wide=["numbers", "domains", "brands"]))
     hubs = ", ".join(sorted(result.hubs)) or "none"
     hidden = len(result.networks) - len(nets)
     click.echo(f"{len(nets)} networks ({done.mode}: {done.new_sightings} sightings folded in); "

@@ -5,13 +5,13 @@ import socket
 
 import click
 
-from spamline.cli.common import data_dir_option, store_option
+from spamline.cli.common import existing_data_dir_option, store_option
 from spamline.datadir import DataDir
 from spamline.store import StoreUnavailable
 
 
 @click.command()
-@data_dir_option
+@existing_data_dir_option
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)

@@ -25,7 +25,8 @@ from spamline.evidence import cdxj
 from spamline.evidence.records import ArchivedRecord, RecordNotFound, decode_body, read_record, resolve_in
 from spamline.model import WarcLocation
 
-REPLAY_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+REPLAY_CSP = ("sandbox; default-src 'none'; script-src 'none'; img-src data:; "
+              "style-src 'unsafe-inline'")
 WRAPPER_CSP = "default-src 'none'; frame-src 'self'; style-src 'unsafe-inline'"
 SERVED_TYPES = ("response", "revisit", "resource")
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from spamline.datadir import no_space_left
 from spamline.model import (
     Brand,
     Capture,
@@ -57,9 +58,12 @@ CAPTURE_COLUMNS = """
 class SQLiteStore(Store):
     """Pages, captures and sightings in one SQLite file; safe for several processes."""
 
-    def __init__(self, path: str | Path, timeout: float = 30.0) -> None:
+    def __init__(self, path: str | Path, timeout: float = 30.0, read_only: bool = False) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        if read_only:
+            self.conn = _open_read_only(self.path, timeout)
+            return
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None,
                                         check_same_thread=False)
@@ -68,6 +72,10 @@ class SQLiteStore(Store):
             self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages per connection
             schema.migrate(self.conn)
         except sqlite3.OperationalError as exc:
+            full = no_space_left(self.path.parent)
+            if full:
+                raise StoreUnavailable(f"cannot open the SQLite store {self.path}: the disk "
+                                       "holding it is full") from full
             raise StoreUnavailable(
                 f"cannot open the SQLite store {self.path}: {exc}. Check that the file and its "
                 "folder are writable and that no other program holds a write lock on it."
@@ -412,6 +420,33 @@ class SQLiteStore(Store):
     def counts(self) -> dict[str, int]:
         tables = ["pages", "captures", "sightings", "numbers", "domains", "brands"]
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """A connection that cannot write (``mode=ro``) and never migrates; on a read-only folder,
+    where SQLite cannot make the WAL index beside the file, the file is read as immutable."""
+    if not path.is_file():
+        raise StoreUnavailable(f"no SQLite store at {path}: crawl, ingest or run `spamline demo` "
+                               "first, or check --data-dir / --store")
+    uri = path.resolve().as_uri() + "?mode=ro"
+    last: sqlite3.Error | None = None
+    for flags in ("", "&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + flags, uri=True, timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            break
+        except sqlite3.Error as exc:
+            last = exc
+    else:
+        raise StoreUnavailable(f"cannot read the SQLite store {path}: {last}") from last
+    if version != schema.VERSION:
+        conn.close()
+        raise StoreUnavailable(
+            f"the store {path} has schema version {version}, this spamline reads version "
+            f"{schema.VERSION}; open it once with a writing command (e.g. `spamline brand add`) "
+            "where it is writable to upgrade it, or use the matching spamline")
+    return conn
 
 
 def _capture_row(cid: int, key: int, hex_id: str, pid: int, c: Capture) -> tuple:

@@ -8,7 +8,6 @@ from fastapi.responses import FileResponse
 
 from spamline.model import Brand, Network
 from spamline.store.base import SearchFilters, Store
-from spamline.store.query import as_number
 from spamline.web import exports, queries
 from spamline.web.deps import api_scope, get_store
 from spamline.web.replay import replay_url
@@ -73,8 +72,7 @@ def search(scope: ScopeDep, store: StoreDep,
             summary="A number's profile and its timeline of sightings", responses=NOT_FOUND)
 def number(number: str, scope: ScopeDep, store: StoreDep,
            limit: Limit = 50, offset: Offset = 0) -> NumberResult:
-    e164 = as_number(number)
-    profile = queries.number_profile(store, scope, e164) if e164 else None
+    profile = queries.find_number(store, scope, number)
     if profile is None:
         raise _not_found(f"number {number!r}")
     page = queries.number_sightings(store, scope, profile.e164, limit, offset)
@@ -87,7 +85,7 @@ def brands(scope: ScopeDep, store: StoreDep) -> list[Brand]:
     return queries.brands(store, scope)
 
 
-@router.get("/brands/{name}/report", response_model=BrandReport,
+@router.get("/brands/{name:path}/report", response_model=BrandReport,
             summary="Pages giving a brand a number it does not own", responses=NOT_FOUND)
 def brand_report(name: str, scope: ScopeDep, store: StoreDep,
                  limit: Limit = 50, offset: Offset = 0) -> BrandReport:
@@ -127,7 +125,7 @@ def captures(scope: ScopeDep, store: StoreDep,
                            Query(description="what `value` names")],
              value: Annotated[str, Query(min_length=1, max_length=2000)]) -> CaptureList:
     if by == "number":
-        e164 = as_number(value)
+        e164 = queries.read_number(store, scope, value)
         if e164 is None:
             raise _not_found(f"number {value!r}")
         value = e164

@@ -1,11 +1,14 @@
 """The web app: JSON API, server-rendered pages, sandboxed replay and static assets."""
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -18,6 +21,7 @@ from spamline.web import api, pages, replay
 from spamline.web.auth import Users
 from spamline.web.deps import LoginRequired
 from spamline.web.headers import SecurityHeaders
+from spamline.web.origin import same_origin
 from spamline.web.ratelimit import TokenBucket
 
 HERE = Path(__file__).parent
@@ -25,8 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def create_app(data_dir: DataDir, store_url: str | None = None, *,
-               rate: float = 10.0, burst: int = 60) -> FastAPI:
-    """The app over one data dir; the API allows each token ``rate`` req/s, bursts of ``burst``."""
+               rate: float = 10.0, burst: int = 60,
+               login_rate: float = 1 / 6, login_burst: int = 10) -> FastAPI:
+    """The app over one data dir. Each user (token or session) may make ``rate`` req/s, bursts
+    of ``burst``; each client address ``login_burst`` failed sign-ins, then ``login_rate``/s."""
     store = open_store(store_url, data_dir)
     users = Users.of(data_dir)
 
@@ -38,6 +44,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
 
     app = FastAPI(
         title="spamline", version=__version__, lifespan=lifespan,
+        dependencies=[Depends(same_origin)],
         docs_url=None, redoc_url=None,  # their pages load script from a CDN; the app works offline
         description="Search phone-number spam sightings, numbers, brands and networks; "
                     "download takedown evidence. Authenticate with `Authorization: Bearer "
@@ -47,6 +54,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
     app.state.store = store
     app.state.users = users
     app.state.limiter = TokenBucket(rate, burst)
+    app.state.login_limiter = TokenBucket(login_rate, login_burst)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
 
     app.include_router(api.router)
@@ -63,6 +71,12 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
         log.warning("store unavailable: %s", exc)
         return await http_error(request, StarletteHTTPException(
             503, f"the store is unavailable, try again shortly: {exc}"))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        # ASCII JSON: the input echoed back may hold lone surrogates, which UTF-8 cannot encode
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True)
+        return Response(body, 422, media_type="application/json")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spamline.datadir import DataDir
+from spamline.datadir import DataDir, no_space_left
 
 ROLES = ("analyst", "brand-owner")
 SESSION_SECONDS = 12 * 3600
@@ -71,8 +71,14 @@ class Users:
         self._db = sqlite3.connect(path, timeout=10, check_same_thread=False)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._lock = threading.Lock()
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+        try:
+            with self._connect() as db:
+                db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:
+            full = no_space_left(path.parent)
+            if full:
+                raise full from exc
+            raise
 
     @classmethod
     def of(cls, data_dir: DataDir) -> "Users":

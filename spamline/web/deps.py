@@ -30,17 +30,24 @@ async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def too_many(wait: float, what: str = "rate limit reached") -> HTTPException:
+    """429 with Retry-After for a wait of ``wait`` seconds."""
+    seconds = max(1, math.ceil(wait))
+    return HTTPException(429, f"{what}; retry in {seconds} s", headers={"Retry-After": str(seconds)})
+
+
 async def api_user(request: Request,
              creds: HTTPAuthorizationCredentials | None = Security(bearer)) -> User:
     """The user behind the Bearer token, after spending one token of their rate limit."""
     state = request.app.state
     user = state.users.by_token(creds.credentials) if creds else None
-    key = f"user:{user.name}" if user else f"ip:{request.client.host if request.client else '-'}"
-    wait = state.limiter.take(key)
+    wait = state.limiter.take(f"user:{user.name}" if user else f"ip:{client_address(request)}")
     if wait:
-        seconds = max(1, math.ceil(wait))
-        raise HTTPException(429, f"rate limit reached; retry in {seconds} s",
-                            headers={"Retry-After": str(seconds)})
+        raise too_many(wait)
     if user is None:
         raise HTTPException(
             401, "missing or unknown API token: send `Authorization: Bearer <token>` "
@@ -50,12 +57,16 @@ async def api_user(request: Request,
 
 
 async def page_user(request: Request) -> User:
-    """The user behind the session cookie; otherwise redirect to the login form."""
+    """The user behind the session cookie, held to the same rate limit as their API token;
+    without a session, redirect to the login form."""
     session = request.cookies.get(SESSION_COOKIE)
     user = request.app.state.users.by_session(session) if session else None
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(quote(target, safe="/?=&%+:"))
+    wait = request.app.state.limiter.take(f"user:{user.name}")
+    if wait:
+        raise too_many(wait)
     return user
 
 

@@ -14,7 +14,6 @@ from spamline.evidence.package import SOFTWARE, ExportError, export_package
 from spamline.evidence.signing import SigningError, make_signer
 from spamline.model import Capture
 from spamline.store.base import Store
-from spamline.store.query import as_number
 from spamline.web import queries
 from spamline.web.schemas import ExportOut, ExportRequest
 from spamline.web.scope import Scope
@@ -23,10 +22,10 @@ from spamline.web.scope import Scope
 def _selected(store: Store, scope: Scope, req: ExportRequest) -> tuple[str, list[Capture]]:
     """The selector string and the captures the user may put in the package."""
     if req.number:
-        e164 = as_number(req.number)
-        if not e164 or queries.number_profile(store, scope, e164) is None:
+        profile = queries.find_number(store, scope, req.number)
+        if profile is None:
             raise HTTPException(404, f"number {req.number!r} not found (or not visible to you)")
-        return f"number:{e164}", queries.captures(store, scope, number=e164)
+        return f"number:{profile.e164}", queries.captures(store, scope, number=profile.e164)
     if req.brand:
         brand = queries.brand(store, scope, req.brand)
         if brand is None:

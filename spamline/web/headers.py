@@ -4,13 +4,15 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PAGE_CSP = ("default-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'none'; "
-            "base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
+# The app's pages use no script at all, so none may run, not even same-origin script (an
+# archived .js under /replay/ is same-origin).
+PAGE_CSP = ("default-src 'self'; script-src 'none'; img-src 'self' data:; frame-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 
 class SecurityHeaders:
-    """nosniff and no-referrer everywhere; HTML without its own CSP gets the app's strict one
-    (no script at all) and may only be framed by the app."""
+    """nosniff and no-referrer everywhere; a response without its own CSP (any type: XML and
+    SVG documents run script too) gets the app's strict one and may only be framed by the app."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -25,9 +27,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "no-referrer")
-                if headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", PAGE_CSP)
-                    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+                headers.setdefault("Content-Security-Policy", PAGE_CSP)
+                headers.setdefault("X-Frame-Options", "SAMEORIGIN")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

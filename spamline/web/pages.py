@@ -9,9 +9,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from spamline.model import Network
 from spamline.store.base import SearchFilters, Store
-from spamline.store.query import as_number
 from spamline.web import exports, queries
-from spamline.web.deps import SESSION_COOKIE, get_store, page_scope
+from spamline.web.deps import SESSION_COOKIE, client_address, get_store, page_scope, too_many
 from spamline.web.replay import replay_url
 from spamline.web.schemas import ExportRequest, NumberType
 from spamline.web.scope import Scope
@@ -64,9 +63,14 @@ def login_form(request: Request, next: str = "/") -> HTMLResponse:
 @router.post("/login")
 def login(request: Request, token: Annotated[str, Form()],
           next: Annotated[str, Form()] = "/") -> Response:
-    users = request.app.state.users
+    users, limiter = request.app.state.users, request.app.state.login_limiter
+    address = f"login:{client_address(request)}"
+    wait = limiter.wait(address)
+    if wait:  # even a good token waits: the limit must not tell which tokens are good
+        raise too_many(wait, "too many failed sign-ins from your address")
     user = users.by_token(token.strip())
     if user is None:
+        limiter.take(address)
         return render(request, "login.html", 401, next=_safe_next(next),
                       error="That token is not valid. Ask an administrator for one "
                             "(`spamline user add`).")
@@ -93,26 +97,26 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
          number_type: str | None = None, brand: str | None = None, domain: str | None = None,
          since: str | None = None, until: str | None = None, offset: Offset = 0) -> HTMLResponse:
     q = q.strip()
-    page = None
+    page = totals = None
     if q:
         filters = SearchFilters(since=since or None, until=until or None,
                                 number_type=number_type or None, brand=brand or None,
                                 domain=domain or None)
         page = queries.search(store, scope, q, filters, PAGE_SIZE, offset)
-    e164 = as_number(q) if q else None
+        totals = queries.totals(store, scope, q, filters) if page.items else None
+    found = queries.find_number(store, scope, q) if q else None
     return render(request, "search.html", user=scope.user, q=q, page=page,
                   filters={"number_type": number_type, "brand": brand, "domain": domain,
                            "since": since, "until": until}, number_types=get_args(NumberType),
-                  number=e164, more=_more(request, page.next_offset) if page else None,
-                  counts=None if scope.restricted else store.counts())
+                  number=found.e164 if found else None, more=_more(request, page.next_offset) if page else None,
+                  totals=totals, counts=None if q or scope.restricted else store.counts())
 
 
 # --- numbers ----------------------------------------------------------------
 @router.get("/numbers/{number}")
 def number(request: Request, number: str, scope: ScopeDep, store: StoreDep,
            offset: Offset = 0) -> HTMLResponse:
-    e164 = as_number(number)
-    profile = queries.number_profile(store, scope, e164) if e164 else None
+    profile = queries.find_number(store, scope, number)
     if profile is None:
         raise HTTPException(404, f"No sightings of {number!r} that you can see. "
                                  "Check the number (with its country code) or search for it.")
@@ -128,7 +132,7 @@ def brands(request: Request, scope: ScopeDep, store: StoreDep) -> HTMLResponse:
     return render(request, "brands.html", user=scope.user, brands=queries.brands(store, scope))
 
 
-@router.get("/brands/{name}")
+@router.get("/brands/{name:path}")  # a brand name may hold "/"
 def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep,
           offset: Offset = 0) -> HTMLResponse:
     found = queries.brand(store, scope, name)

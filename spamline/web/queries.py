@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from spamline.jobs.recheck import GONE, PageStatus, brand_takedowns
 from spamline.model import Brand, Capture, Network, NumberProfile, Sighting
 from spamline.networks.spam import spam_networks
+from spamline.phones.normalize import number_readings
 from spamline.store.base import SearchFilters, Store
 from spamline.web.scope import Scope
 
@@ -62,6 +63,31 @@ def search(store: Store, scope: Scope, query: str, filters: SearchFilters,
     return _page(rows[offset:offset + limit + 1], limit, offset)
 
 
+TOTALS_CAP = 10_000  # sightings counted for a query's totals
+
+
+@dataclass
+class Totals:
+    """What a query matches, counted over at most TOTALS_CAP sightings (``capped`` if more)."""
+
+    sightings: int
+    numbers: int
+    pages: int
+    domains: int
+    brands: int
+    capped: bool
+
+
+def totals(store: Store, scope: Scope, query: str, filters: SearchFilters) -> Totals:
+    """The totals of a search (not of the whole store), within the user's scope."""
+    rows = search(store, scope, query, filters, TOTALS_CAP, 0)
+    items = rows.items
+    return Totals(sightings=len(items), numbers=len({s.e164 for s in items}),
+                  pages=len({s.url for s in items}), domains=len({s.domain for s in items}),
+                  brands=len({s.brand for s in items if s.brand}),
+                  capped=rows.next_offset is not None)
+
+
 def number_sightings(store: Store, scope: Scope, e164: str, limit: int, offset: int) -> Page:
     """The timeline of one number's sightings, newest first."""
     page = search(store, scope, e164, SearchFilters(), limit, offset)
@@ -89,6 +115,22 @@ def number_profile(store: Store, scope: Scope, e164: str) -> NumberProfile | Non
         domains=dict(Counter(s.domain for s in pages.values())),
         network_id=profile.network_id,
     )
+
+
+def find_number(store: Store, scope: Scope, typed: str) -> NumberProfile | None:
+    """The profile of a number as typed (any format, with or without country code), read as
+    the CLI reads it: the first of its readings (default region, then NANP) the user can see."""
+    return next(filter(None, (number_profile(store, scope, e) for e in _readings(typed))), None)
+
+
+def read_number(store: Store, scope: Scope, typed: str) -> str | None:
+    """The E.164 reading of a typed number: the first the user has seen, else the first."""
+    found = find_number(store, scope, typed)
+    return found.e164 if found else next(iter(_readings(typed)), None)
+
+
+def _readings(typed: str) -> list[str]:
+    return number_readings(typed) if any(ch.isdigit() for ch in typed) else []
 
 
 def brands(store: Store, scope: Scope) -> list[Brand]:
@@ -136,15 +178,18 @@ def network(store: Store, scope: Scope, network_id: str) -> Network | None:
 
 
 def _scoped_network(store: Store, scope: Scope, net: Network) -> Network:
-    """The part of a network a brand owner may see: their pages and what is on them."""
+    """The part of a network a brand owner may see: their pages and what is on them
+    (numbers, domains, page templates)."""
     caps = [c for c in store.captures(network_id=net.network_id) if scope.allows_capture(c)]
     numbers = {h.e164 for c in caps for h in c.hits}
     domains = {c.domain for c in caps}
+    templates = {c.features.get("template") for c in caps}
     return replace(
         net,
         numbers=[n for n in net.numbers if n in numbers],
         brands=[b for b in net.brands if scope.allows_brand(b)],
         domains=[d for d in net.domains if d in domains],
+        templates=[t for t in net.templates if t in templates],
         pages=len({c.url for c in caps}),
         first_seen=min((c.captured_at for c in caps), default=""),
         last_seen=max((c.captured_at for c in caps), default=""),

@@ -58,6 +58,7 @@ def test_report_lists_foreign_numbers_newest_first_with_evidence(tmp_path, sampl
 
 
 def test_report_of_unregistered_brand_says_how_to_register(tmp_path) -> None:
+    open_store(None, DataDir.open(tmp_path / "d")).close()  # an empty store: report only reads
     r = CliRunner().invoke(main, ["brand", "report", "Nobody", "--data-dir", str(tmp_path / "d")])
     assert r.exit_code == 0
     assert "spamline brand add Nobody --official" in r.output

@@ -61,12 +61,18 @@ def test_serve_refuses_a_bad_store_url(tmp_path):
     assert result.exit_code == 1 and "unknown store URL" in result.output
 
 
+def test_serve_never_creates_a_data_dir(tmp_path):
+    result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path / "typo")])
+    assert result.exit_code == 1 and f"no spamline data directory at {tmp_path / 'typo'}" in result.output
+    assert not (tmp_path / "typo").exists()
+
+
 def test_serve_on_a_busy_port_says_so_and_exits_1(tmp_path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path / "d"), "--port", str(port)])
+        result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path), "--port", str(port)])
     assert result.exit_code == 1, result.output
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
     assert "serving" not in result.output

@@ -1,5 +1,7 @@
 """Schemathesis drives every operation of the OpenAPI spec, with valid and invalid inputs:
-no server errors, and answers as described. Examples are bounded so the run stays short.
+no server errors, and answers as described. Strings may hold NUL. Examples are bounded so the
+run stays short; tests/web/test_fuzz.py adds lone surrogates, FTS syntax and huge values on
+every route, the pages too.
 
 Two checks are left out. `negative_data_rejection`: it counts requests that the Bearer
 header added here makes valid again as "invalid". `allow_header_conformance`: Starlette
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from schemathesis import GenerationMode
 from hypothesis import HealthCheck, settings
 
 from tests.web.conftest import bearer
@@ -17,7 +20,8 @@ from tests.web.conftest import bearer
 @pytest.fixture(scope="module")
 def api_schema(site):
     schema = schemathesis.openapi.from_asgi("/openapi.json", site.app())
-    schema.config.generation.update(allow_extra_parameters=False)
+    schema.config.generation.update(allow_extra_parameters=False, allow_x00=True,
+                                    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
     return schema
 
 
