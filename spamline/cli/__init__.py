@@ -12,6 +12,7 @@ from spamline import __version__
 COMMANDS = {
     "crawl": "spamline.cli.crawl:crawl",
     "demo": "spamline.cli.demo:demo",
+    "ingest": "spamline.cli.ingest:ingest",
     "search": "spamline.cli.search:search",
     "number": "spamline.cli.search:number",
     "extract": "spamline.cli.extract:extract",
