@@ -93,13 +93,17 @@ def _run(raw: io.RawIOBase, member: Member, pos: int) -> Iterator[SourceRecord |
             return end
         yield Skipped(here, f"no readable record: {reason}")
         return _next_boundary(raw, member, here + 1)
+    end = pos
     if pending is not None:
         end = _record_end(raw, member, pending.offset)
         if end is None:
             yield Skipped(pending.offset, "last record cut short (truncated file?)")
-        else:
-            pending.length = end - pending.offset
-            yield pending
+            return member.end
+        pending.length = end - pending.offset
+        yield pending
+    if end < member.end:
+        yield Skipped(end, f"{member.end - end} bytes at the end are no whole record "
+                      "(record cut short: truncated file?)")
     return member.end
 
 
