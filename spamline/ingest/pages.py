@@ -44,6 +44,13 @@ def parse_warcinfo(rec: SourceRecord) -> Warcinfo:
     return Warcinfo(rec.offset, rec.length, rec.header("WARC-Record-ID"), fields)
 
 
+def target_uri(rec: SourceRecord, name: str = "WARC-Target-URI") -> str:
+    """A record's target URI without the angle brackets WARC 1.0's grammar showed, which
+    wget still writes (WARC 1.1 §5.5 dropped them)."""
+    uri = rec.header(name).strip()
+    return uri[1:-1] if uri.startswith("<") and uri.endswith(">") else uri
+
+
 def warc_date(value: str) -> str:
     """A WARC-Date as a capture time: ISO 8601 UTC, second precision."""
     return value[:19] + "Z" if len(value) >= 19 else value
@@ -68,7 +75,7 @@ def source_of(rec: SourceRecord, member: Member, info: Warcinfo | None) -> dict:
 def read_page(rec: SourceRecord, member: Member, info: Warcinfo | None, reader: PageReader,
               body: bytes | None = None, content_type: str | None = None) -> Page:
     """The capture of one response/resource record (or a revisit given its original's body)."""
-    url = rec.header("WARC-Target-URI")
+    url = target_uri(rec)
     capture = Capture(
         url=url, status=rec.status or (200 if rec.rec_type == "resource" else 0),
         captured_at=warc_date(rec.header("WARC-Date")),

@@ -1,7 +1,7 @@
 """Read the records of a WARC member with FastWARC, resuming after corrupt records.
 
-FastWARC (Rust) iterates, de-chunks and content-decodes; this module adds what ingest
-needs on top: the absolute offset and stored length of every record (WARC 1.1 §5: one
+FastWARC (Rust) iterates and parses the headers; this module adds what ingest
+needs on top: de-chunked, content-decoded bodies, the absolute offset and stored length of every record (WARC 1.1 §5: one
 gzip member per record, or plain records back to back), the warcinfo in force, and
 recovery: a record that does not parse or decode, or is cut short, is reported as a
 `Skipped` with its reason and reading resumes at the next record boundary.
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
+from spamline.evidence.records import decode_body
 from spamline.ingest.sources import Member
 
 MAX_PAYLOAD = 32 << 20  # a text payload larger than this is skipped, not read (bounded memory)
@@ -70,7 +71,7 @@ def _run(raw: io.RawIOBase, member: Member, pos: int) -> Iterator[SourceRecord |
     pending: SourceRecord | None = None  # read, waiting for the next record's offset
     here = pos
     try:
-        for rec in ArchiveIterator(stream, parse_http=True, auto_decode="all", strict_mode=False):
+        for rec in ArchiveIterator(stream, parse_http=True, strict_mode=False):
             here = pos + rec.stream_pos
             if pending is not None:
                 pending.length = here - pending.offset
@@ -120,10 +121,48 @@ def _record(rec: WarcRecord, offset: int) -> SourceRecord:
                 and rec.content_length <= MAX_PAYLOAD):
             out.payload = rec.reader.read()
             out.read = True
+            if rec.is_http and rec.is_http_parsed:
+                out.payload = http_decoded(out.payload, rec.http_headers.get("Transfer-Encoding"),
+                                           rec.http_headers.get("Content-Encoding"))
     elif rec.record_type == WarcRecordType.warcinfo:
         out.payload = rec.reader.read(1 << 16)
         out.read = True
     return out
+
+
+def http_decoded(body: bytes, transfer_encoding: str | None, content_encoding: str | None) -> bytes:
+    """The entity as a browser sees it: de-chunked, then content-decoded (RFC 9112 §7,
+    RFC 9110 §8.4). A body that does not decode stays as stored, as warcio leaves it.
+
+    (FastWARC's own auto_decode stops iterating after a chunked and gzipped body.)
+    """
+    if transfer_encoding and "chunked" in transfer_encoding.lower():
+        body = dechunked(body)
+    try:
+        return decode_body(body, content_encoding)
+    except ValueError:
+        return body
+
+
+def dechunked(body: bytes) -> bytes:
+    """The data of a chunked body; the body itself when it is not validly chunked."""
+    out, pos = bytearray(), 0
+    while True:
+        line_end = body.find(b"\r\n", pos)
+        if line_end < 0:
+            return body
+        size_text = body[pos:line_end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return body
+        if size == 0:
+            return bytes(out)
+        start = line_end + 2
+        if start + size > len(body):
+            return body
+        out += body[start:start + size]
+        pos = start + size + 2
 
 
 def _record_end(raw: io.RawIOBase, member: Member, offset: int) -> int | None:

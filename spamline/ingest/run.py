@@ -20,7 +20,7 @@ from typing import Any
 from spamline.brands.features import PageAnalyzer
 from spamline.brands.registry import registered_brands
 from spamline.datadir import DataDir
-from spamline.ingest.pages import CAPTURE_TYPES, Page, Warcinfo, parse_warcinfo, read_page
+from spamline.ingest.pages import CAPTURE_TYPES, Page, Warcinfo, parse_warcinfo, read_page, target_uri
 from spamline.ingest.reader import SourceRecord, Skipped, iter_records
 from spamline.ingest.sources import Member, expand, members
 from spamline.ingest.state import IngestState, Original
@@ -217,12 +217,12 @@ def read_member(member: Member, start: int, reader: PageReader):
             info = parse_warcinfo(rec)
         elif rec.rec_type == "revisit":
             revisits.append(revisit_doc(rec, member, info))
-        elif rec.rec_type in CAPTURE_TYPES and rec.header("WARC-Target-URI"):
+        elif rec.rec_type in CAPTURE_TYPES and target_uri(rec):
             pages.append(read_page(rec, member, info, reader))
             if rec.header("WARC-Payload-Digest") and rec.read:
                 originals.append(Original(rec.header("WARC-Record-ID"),
                                           rec.header("WARC-Payload-Digest"),
-                                          rec.header("WARC-Target-URI"), member, rec.offset,
+                                          target_uri(rec), member, rec.offset,
                                           rec.content_type))
         if not isinstance(rec, Skipped):
             reached = rec.offset + rec.length
@@ -258,8 +258,8 @@ def _resolve_revisits(state: IngestState, reader: PageReader, analyzer: PageAnal
         headers = doc["headers"]
         original = state.original(headers.get("WARC-Refers-To", ""),
                                   headers.get("WARC-Payload-Digest", ""),
-                                  headers.get("WARC-Refers-To-Target-URI")
-                                  or headers.get("WARC-Target-URI", ""))
+                                  (headers.get("WARC-Refers-To-Target-URI")
+                                   or headers.get("WARC-Target-URI", "")).strip("<>"))
         if original is None:
             summary.unresolved_revisits += 1
             continue
