@@ -277,7 +277,7 @@ def _resolve_revisits(state: IngestState, reader: PageReader, analyzer: PageAnal
                          doc["content_type"] or original.content_type)
         page.capture.features["source"]["refers_to"] = {
             "file": str(original.member.path), "offset": original.offset,
-            "record_id": original.record_id}
+            "length": body.length, "record_id": original.record_id}
         capture = _analyzed(page, analyzer)
         store.add_captures([capture])
         state.resolved(doc)

@@ -107,10 +107,17 @@ class IngestState:
         member = Member(Path(row[3]), row[4], row[5], row[3], bool(row[6]))
         return Original(row[0], row[1], row[2], member, row[7], row[8])
 
-    def skipped_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM skipped").fetchone()[0]
 
-    def is_source(self, path: str) -> bool:
-        """Whether `path` is a file ingest read (so its records may be read back)."""
-        return self.conn.execute("SELECT 1 FROM members WHERE path = ? LIMIT 1",
-                                 [path]).fetchone() is not None
+def is_ingested(data_root: Path, path: str) -> bool:
+    """Whether `path` is a file the data dir's ingest read (so its records may be read back)."""
+    db = data_root / "ingest.db"
+    if not db.is_file():
+        return False
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute("SELECT 1 FROM members WHERE path = ? LIMIT 1",
+                            [path]).fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()

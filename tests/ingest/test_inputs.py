@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import subprocess
 from pathlib import Path
 
-import pytest
 from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from spamline.samplenet import SampleNetworkServer
 from tests.crawler.conftest import run_spamline
-from tests.ingest.conftest import fresh_data_dir, found_numbers, ingest
-from tests.samplenet.conftest import fetch
+from tests.ingest.conftest import fresh_data_dir, found_numbers, ingest, write_pages
 
 
 def scored(srv: SampleNetworkServer, data: Path, label: str) -> None:
@@ -23,29 +19,6 @@ def scored(srv: SampleNetworkServer, data: Path, label: str) -> None:
     score = srv.ground_truth.score(found_numbers(data))
     print(f"{label}: {score}")
     assert score.recall == 1.0 and score.precision == 1.0, f"{label}: {score}"
-
-
-def write_pages(srv: SampleNetworkServer, writer: WARCWriter, encode=None) -> None:
-    """Every page of the network fetched and written with warcio (request + response)."""
-    for url in srv.ground_truth.urls():
-        resp = fetch(url)
-        body, headers = resp.body, [(k, v) for k, v in resp.headers.items()
-                                    if k.lower() != "content-length"]
-        if encode:
-            body, headers = encode(url, body, headers)
-        head = StatusAndHeaders(f"{resp.status} OK", headers, protocol="HTTP/1.1")
-        extra = {"WARC-Identified-Payload-Type": "text/html"} if encode else None
-        response = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                             http_headers=head, warc_headers_dict=extra)
-        request = writer.create_warc_record(url, "request", payload=io.BytesIO(b""),
-                                            http_headers=StatusAndHeaders(
-                                                f"GET {url} HTTP/1.1", [("Host", "x")],
-                                                is_http_request=True))
-        writer.write_request_response_pair(request, response)
-        if encode:
-            meta = writer.create_warc_record(url, "metadata", payload=io.BytesIO(
-                b"fetchTimeMs: 12\r\n"), warc_content_type="application/warc-fields")
-            writer.write_record(meta)
 
 
 def test_wget_warc(samplenet: SampleNetworkServer, tmp_path):
@@ -57,16 +30,6 @@ def test_wget_warc(samplenet: SampleNetworkServer, tmp_path):
     data = fresh_data_dir(samplenet, tmp_path / "d")
     ingest(data, tmp_path / "site.warc.gz")
     scored(samplenet, data, "wget --warc-file")
-
-
-@pytest.fixture(scope="module")
-def warcio_file(samplenet: SampleNetworkServer, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("warcio") / "pages.warc.gz"
-    with open(path, "wb") as fh:
-        writer = WARCWriter(fh, gzip=True)
-        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "warcio"}))
-        write_pages(samplenet, writer)
-    return path
 
 
 def test_warcio_writer(samplenet: SampleNetworkServer, warcio_file: Path, tmp_path):
