@@ -19,6 +19,7 @@ COMMANDS = {
     "schedule": "spamline.cli.schedule:schedule",
     "recheck": "spamline.cli.recheck:recheck",
     "store": "spamline.cli.store:store",
+    "spark-ingest": "spamline.cli.spark:spark_ingest",
     "serve": "spamline.cli.serve:serve",
     "user": "spamline.cli.user:user",
     "brand": "spamline.cli.brand:brand",

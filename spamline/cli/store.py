@@ -1,6 +1,8 @@
 """`spamline store info|replay|migrate`: look after the store and its spool."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from rich.progress import Progress
 
@@ -101,3 +103,24 @@ def migrate(data_dir: DataDir, source_url: str | None, target_url: str, as_json:
     else:
         click.echo(f"copied {copied} captures; target now holds "
                    + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@store.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@data_dir_option
+@store_option
+def load(folder: Path, data_dir: DataDir, store_url: str | None) -> None:
+    """Put the Parquet output of `spamline spark-ingest` into the store (idempotent)."""
+    from spamline.brands.registry import registered_brands
+    from spamline.cli.crawl import refresh_networks
+    from spamline.ingest.load import load_parquet
+
+    brands = registered_brands(str(data_dir.root), store_url)
+    with _open(store_url, data_dir) as st:
+        try:
+            captures, numbers = load_parquet(folder, st, brands)
+        except (ValueError, StoreUnavailable) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"loaded {captures} captures ({numbers} number occurrences) from {folder}")
+    if numbers:
+        refresh_networks(data_dir, store_url)

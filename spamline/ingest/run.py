@@ -115,7 +115,7 @@ def run_ingest(opts: IngestOptions, progress: Progress | None = None) -> IngestS
 
 
 def _store(batch: Batch, analyzer: PageAnalyzer, store: Any, summary: IngestSummary) -> None:
-    captures = [_analyzed(page, analyzer) for page in batch.pages]
+    captures = [analyzed(page, analyzer) for page in batch.pages]
     if captures:
         store.add_captures(captures)
     summary.records += batch.records
@@ -125,7 +125,7 @@ def _store(batch: Batch, analyzer: PageAnalyzer, store: Any, summary: IngestSumm
     summary.skipped += [(batch.label, offset, why) for offset, why in batch.skipped]
 
 
-def _analyzed(page: Page, analyzer: PageAnalyzer) -> Any:
+def analyzed(page: Page, analyzer: PageAnalyzer) -> Any:
     """The capture with its brands, template and spam score (as FeaturesPipeline sets them)."""
     capture = page.capture
     source = capture.features.pop("source", None)
@@ -278,7 +278,7 @@ def _resolve_revisits(state: IngestState, reader: PageReader, analyzer: PageAnal
         page.capture.features["source"]["refers_to"] = {
             "file": str(original.member.path), "offset": original.offset,
             "length": body.length, "record_id": original.record_id}
-        capture = _analyzed(page, analyzer)
+        capture = analyzed(page, analyzer)
         store.add_captures([capture])
         state.resolved(doc)
         summary.revisits += 1
