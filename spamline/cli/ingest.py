@@ -43,7 +43,8 @@ def ingest(paths: tuple[str, ...], data_dir: DataDir, store_url: str | None, wor
 
                 def progress(s: IngestSummary, total: int) -> None:
                     bar.update(task, completed=s.bytes, total=total,
-                               line=f"files {s.files}  records {s.records}  numbers {s.numbers}")
+                               line=f"WARCs {s.members_read + s.up_to_date}/{s.members}  "
+                                    f"records {s.records}  numbers {s.numbers}")
 
                 summary = run_ingest(opts, progress)
         else:

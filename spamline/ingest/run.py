@@ -59,6 +59,7 @@ class IngestSummary:
     files: int = 0
     members: int = 0
     up_to_date: int = 0  # members read to the end by an earlier run
+    members_read: int = 0  # members read to the end by this run
     records: int = 0
     bytes: int = 0
     captures: int = 0
@@ -97,13 +98,14 @@ def run_ingest(opts: IngestOptions, progress: Progress | None = None) -> IngestS
         else:
             todo.append((member, start))
     total = sum(m.end - s for m, s in todo)
+    by_label = {m.label: m for m, _ in todo}
     try:
         with open_store(opts.store_url, opts.data_dir) as store:
             for batch in _read_all(todo, reader, opts.workers or os.cpu_count() or 1, summary):
                 _store(batch, analyzer, store, summary)
-                state.checkpoint(next(m for m, _ in todo if m.label == batch.label),
-                                 batch.reached, batch.done, batch.originals, batch.revisits,
-                                 batch.skipped)
+                state.checkpoint(by_label[batch.label], batch.reached, batch.done,
+                                 batch.originals, batch.revisits, batch.skipped)
+                summary.members_read += batch.done
                 if progress:
                     summary.seconds = time.monotonic() - began
                     progress(summary, total)

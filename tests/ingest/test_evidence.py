@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from spamline.datadir import DataDir
 from spamline.evidence.replay import replay_router, replay_url
+from spamline.jobs.recheck import GONE, LIVE_SAME, spam_urls
 from spamline.samplenet import SampleNetworkServer
 from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
@@ -50,3 +52,21 @@ def test_export_copies_source_records_and_warcinfo_and_replay_serves_them(
     assert capture.url in view.text
     outside = client.get(f"/app/replay/{tmp_path / 'pages.warc.gz'}/0")
     assert outside.status_code in (403, 404)  # only files the ingest read are served
+
+
+def test_recheck_recrawls_ingested_urls(samplenet: SampleNetworkServer, warcio_file: Path,
+                                        tmp_path):
+    data = fresh_data_dir(samplenet, tmp_path / "d")
+    ingest(data, warcio_file)
+    gone, same = [u for u in samplenet.ground_truth.urls() if samplenet.page_truth(u).numbers][:2]
+    with open_store(None, DataDir.existing(data)) as store:
+        assert {gone, same} <= set(spam_urls(store))
+    resolve = [a for host in samplenet.host_map for a in ("--resolve", f"{host}=127.0.0.1")]
+    samplenet.remove(gone, status=404)
+    try:
+        out = run_spamline("recheck", "--data-dir", str(data), "--allow-private", *resolve,
+                           "--json", "--url", gone, "--url", same)
+    finally:
+        samplenet.restore(gone)
+    rows = {row["url"]: row for row in map(json.loads, out.stdout.splitlines())}
+    assert rows[gone]["state"] == GONE and rows[same]["state"] == LIVE_SAME
