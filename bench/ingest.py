@@ -95,21 +95,24 @@ def main() -> None:
         files = sorted((tmp / "warcs").glob("*.warc.gz"))
         gz = sum(f.stat().st_size for f in files)
         print(f"{len(files)} WARC files, {size / 2**20:.0f} MB uncompressed ({gz / 2**20:.0f} MB gzip)")
-        results: dict[str, float] = {}
-        results["raw FastWARC"] = timed(lambda: raw_fastwarc(files))
-        results["raw warcio"] = timed(lambda: raw_warcio(files))
+        mb = size / 2**20
+        base = mb / timed(lambda: raw_fastwarc(files))
+
+        def report(name: str, seconds: float) -> None:
+            rate = mb / seconds
+            print(f"{name:>18}: {seconds:8.1f} s  {rate:8.2f} MB/s  {rate / base:6.3f}x raw FastWARC",
+                  flush=True)
+
+        report("raw FastWARC", mb / base)
+        report("raw warcio", timed(lambda: raw_warcio(files)))
         for workers in (1, 2):
             data = DataDir.open(tmp / f"data-{workers}")
-            results[f"ingest --workers {workers}"] = timed(lambda: run_ingest(IngestOptions(
-                [str(tmp / "warcs")], data, workers=workers)))
+            report(f"ingest --workers {workers}", timed(lambda: run_ingest(IngestOptions(
+                [str(tmp / "warcs")], data, workers=workers))))
         if not args.no_spark:
             from spamline.ingest.spark import run_job
-            results["spark local[2]"] = timed(lambda: run_job(
-                [str(f) for f in files], tmp / "parquet", "local[2]"))
-        base = size / 2**20 / results["raw FastWARC"]
-        for name, seconds in results.items():
-            rate = size / 2**20 / seconds
-            print(f"{name:>18}: {seconds:8.1f} s  {rate:8.2f} MB/s  {rate / base:6.3f}x raw FastWARC")
+            report("spark local[2]", timed(lambda: run_job(
+                [str(f) for f in files], tmp / "parquet", "local[2]")))
 
 
 if __name__ == "__main__":

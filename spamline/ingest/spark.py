@@ -55,25 +55,24 @@ def rows_of_file(path: str, region: str | None, brands: tuple[Brand, ...]) -> It
 
 
 def run_job(paths: list[str], output: Path, master: str, region: str | None = None,
-            brands: tuple[Brand, ...] = (), spark=None) -> int:
+            brands: tuple[Brand, ...] = ()) -> int:
     """Run the job; returns the number of capture rows written."""
     from pyspark.sql import SparkSession, functions as F
 
-    session = spark or (SparkSession.builder.master(master).appName("spamline-ingest")
-                        .config("spark.ui.enabled", "false").getOrCreate())
+    session = (SparkSession.builder.master(master).appName("spamline-ingest")
+               .config("spark.ui.enabled", "false").getOrCreate())
     try:
         rdd = session.sparkContext.parallelize(paths, len(paths)).flatMap(
             lambda p: rows_of_file(p, region, brands))
-        df = session.createDataFrame(rdd, SCHEMA).cache()
-        df.write.mode("overwrite").partitionBy("month").parquet(str(output / "captures"))
-        (df.select("month", "url", "captured_at", "warc_file", "warc_offset", "warc_record_id",
-                   F.explode("sightings").alias("s"))
-           .select("month", "url", "captured_at", "warc_file", "warc_offset", "warc_record_id",
-                   "s.*")
-           .write.mode("overwrite").partitionBy("month").parquet(str(output / "sightings")))
-        count = df.count()
-        df.unpersist()
-        return count
+        captures = str(output / "captures")
+        session.createDataFrame(rdd, SCHEMA).write.mode("overwrite").partitionBy(
+            "month").parquet(captures)  # the one pass over the WARCs
+        written = session.read.parquet(captures)
+        (written.select("month", "url", "captured_at", "warc_file", "warc_offset",
+                        "warc_record_id", F.explode("sightings").alias("s"))
+         .select("month", "url", "captured_at", "warc_file", "warc_offset", "warc_record_id",
+                 "s.*")
+         .write.mode("overwrite").partitionBy("month").parquet(str(output / "sightings")))
+        return written.count()
     finally:
-        if spark is None:
-            session.stop()
+        session.stop()
