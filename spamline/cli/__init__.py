@@ -14,6 +14,7 @@ from spamline import __version__
 COMMANDS = {
     "crawl": "spamline.cli.crawl:crawl",
     "demo": "spamline.cli.demo:demo",
+    "ingest": "spamline.cli.ingest:ingest",
     "search": "spamline.cli.search:search",
     "number": "spamline.cli.search:number",
     "extract": "spamline.cli.extract:extract",
@@ -21,6 +22,7 @@ COMMANDS = {
     "schedule": "spamline.cli.schedule:schedule",
     "recheck": "spamline.cli.recheck:recheck",
     "store": "spamline.cli.store:store",
+    "spark-ingest": "spamline.cli.spark:spark_ingest",
     "serve": "spamline.cli.serve:serve",
     "user": "spamline.cli.user:user",
     "brand": "spamline.cli.brand:brand",

@@ -1,5 +1,7 @@
-"""`spamline store info|replay|migrate|kibana`: look after the store and its spool."""
+"""`spamline store info|replay|migrate|kibana|load`: look after the store and its spool."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from rich.progress import Progress
@@ -128,3 +130,24 @@ def kibana(url: str, prefix: str, ca_certs: str | None, as_json: bool) -> None:
         print_json_lines([{"imported": answer.get("successCount", 0), "dashboard": dashboard}])
     else:
         click.echo(f"imported {answer.get('successCount', 0)} saved objects; open {dashboard}")
+
+
+@store.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@data_dir_option
+@store_option
+def load(folder: Path, data_dir: DataDir, store_url: str | None) -> None:
+    """Put the Parquet output of `spamline spark-ingest` into the store (idempotent)."""
+    from spamline.brands.registry import registered_brands
+    from spamline.cli.crawl import refresh_networks
+    from spamline.ingest.load import load_parquet
+
+    brands = registered_brands(str(data_dir.root), store_url)
+    with _open(store_url, data_dir) as st:
+        try:
+            captures, numbers = load_parquet(folder, st, brands)
+        except (ValueError, StoreUnavailable) as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"loaded {captures} captures ({numbers} number occurrences) from {folder}")
+    if numbers:
+        refresh_networks(data_dir, store_url)

@@ -18,6 +18,7 @@ their last two path parts.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -98,6 +99,8 @@ class _PackageWarc:
         if (file, offset) in self.copied:
             return
         self.copied.add((file, offset))
+        if not raw.startswith(b"\x1f\x8b"):  # a record of a plain .warc (ingested): its bytes
+            raw = gzip.compress(raw, mtime=0)  # as they are, in a gzip member of their own
         self.fh.write(raw)
         self.records += 1
 
@@ -157,9 +160,18 @@ def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
                            f"not {loc.record_id}; the WARC folder does not match the store")
             continue
         payload_record = record
+        source = cap.features.get("source") or {}  # set for records `spamline ingest` read
+        if source.get("warcinfo"):  # who captured the record: the source file's warcinfo
+            info = source["warcinfo"]
+            try:
+                warc.copy(loc.file, info["offset"],
+                          read_raw(resolve_in(warcs, loc.file), info["offset"], info["length"]))
+            except RecordNotFound as exc:
+                skipped.append(f"{cap.url}: warcinfo of {loc.file} not copied: {exc}")
         if record.rec_type == "revisit":
             digest = record.warc_headers.get_header("WARC-Payload-Digest") or ""
-            original = cdxj.find_original(warcs, record.url, digest)
+            original = (_ingested_original(source["refers_to"]) if source.get("refers_to")
+                        else cdxj.find_original(warcs, record.url, digest))
             if original is None:
                 skipped.append(f"{cap.url}: revisit {record.record_id} refers to a response "
                                "no longer in the WARC folder")
@@ -174,6 +186,12 @@ def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
             warc.copy(loc.file, loc.offset + len(raw), request)
         pages.append(_Page(cap, record, payload_record, record.date))
     return pages
+
+
+def _ingested_original(refers_to: dict) -> cdxj.IndexEntry:
+    """Where the original of an ingested revisit is (found when it was ingested)."""
+    return cdxj.IndexEntry("", "", {"filename": refers_to["file"], "offset": refers_to["offset"],
+                                    "length": refers_to["length"]})
 
 
 def _screenshot(page: _Page, browser: str) -> bytes:

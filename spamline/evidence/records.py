@@ -163,9 +163,18 @@ def read_location(warcs: Path, location: WarcLocation) -> ArchivedRecord:
 
 
 def resolve_in(folder: Path, name: str) -> Path:
-    """folder/name, refusing names that escape the folder (../, absolute paths)."""
+    """folder/name, refusing names that escape the folder (../, absolute paths) except the
+    source files the data dir's ingest read (listed in its ingest.db)."""
     root = folder.resolve()
+    if Path(name).is_absolute() and _ingested(root.parent, name):
+        return Path(name)  # a source WARC that `spamline ingest` read in place
     path = (root / name).resolve()
     if path != root and root not in path.parents:
         raise RecordNotFound(f"WARC name {name!r} points outside {root}")
     return path
+
+
+def _ingested(data_root: Path, name: str) -> bool:
+    from spamline.ingest.state import is_ingested  # here: spamline.ingest imports this module
+
+    return is_ingested(data_root, name)

@@ -83,7 +83,7 @@ def replay_router(data_dir: DataDir | str | os.PathLike[str]) -> APIRouter:
     replayer = _Replayer(root / "warcs")
     router = APIRouter(tags=["replay"])
 
-    @router.get("/replay/{warc_file}/{offset}", response_class=Response)
+    @router.get("/replay/{warc_file:path}/{offset:int}", response_class=Response)
     def payload(warc_file: str, offset: int) -> Response:
         record = replayer.payload_record(replayer.record(warc_file, offset))
         if record.rec_type == "resource":
@@ -103,7 +103,7 @@ def replay_router(data_dir: DataDir | str | os.PathLike[str]) -> APIRouter:
             "Cache-Control": "private, max-age=3600",
         })
 
-    @router.get("/replay/{warc_file}/{offset}/view", response_class=HTMLResponse)
+    @router.get("/replay/{warc_file:path}/{offset:int}/view", response_class=HTMLResponse)
     def view(warc_file: str, offset: int) -> HTMLResponse:
         record = replayer.record(warc_file, offset)
         # relative, so it works wherever the router is mounted: .../F/O/view -> .../F/O
