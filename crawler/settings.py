@@ -35,6 +35,9 @@ SPAMLINE_MAX_PAGES_PER_HOST = 20000  # stops endless pagination / calendar traps
 
 # Breadth-first, so a page limit samples every site rather than one deep chain.
 DEPTH_PRIORITY = 1
+# Scrapy's scheduler with a hard page limit (SPAMLINE_MAX_PAGES, 0: none; spamline.crawler.budget).
+SCHEDULER = "spamline.crawler.budget.PageBudgetScheduler"
+SPAMLINE_MAX_PAGES = 0
 # Scrapy's pickle disk queues, minus their per-request search for the callback's name.
 SCHEDULER_DISK_QUEUE = "spamline.crawler.diskqueue.RequestDiskQueue"
 SCHEDULER_START_DISK_QUEUE = "spamline.crawler.diskqueue.RequestDiskQueue"

@@ -90,7 +90,7 @@ def crawl_settings(opts: CrawlOptions) -> Settings:
         "JOBDIR": str(opts.data_dir.jobs / job / "state"),
         "LOG_FILE": str(opts.data_dir.jobs / job / "crawl.log"),
         "ROBOTSTXT_OBEY": opts.obey_robots,
-        "CLOSESPIDER_PAGECOUNT": opts.max_pages,
+        "SPAMLINE_MAX_PAGES": opts.max_pages,
     }
     if opts.depth is not None:
         values["DEPTH_LIMIT"] = opts.depth
@@ -129,7 +129,8 @@ def run_crawl(opts: CrawlOptions) -> CrawlSummary:
     return CrawlSummary(
         job=opts.job_name,
         finish_reason=reason,
-        pages=int(stats.get("response_received_count", 0)),
+        pages=int(stats.get("response_received_count", 0))
+        - int(stats.get("robotstxt/response_count", 0)),
         pages_with_numbers=int(stats.get("spamline/pages_with_numbers", 0)),
         numbers=int(stats.get("spamline/hits", 0)),
         failed=int(stats.get("spamline/failed", 0)),

@@ -84,7 +84,8 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
 @store_option
 @click.option("--job", help="Job name (default: derived from the seeds, so reruns resume).")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0,
-              help="Stop after this many responses (0: no limit); rerun to resume.")
+              help="Fetch at most this many pages (a hard limit, robots.txt aside; 0: no "
+                   "limit); rerun to resume.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth limit.")
 @click.option("--allow-private", is_flag=True,
               help="Allow private, loopback and link-local addresses (local test sites).")

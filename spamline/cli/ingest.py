@@ -11,7 +11,8 @@ from spamline.cli.common import data_dir_option, json_option, print_json_lines, 
 from spamline.cli.crawl import refresh_networks
 from spamline.datadir import DataDir
 from spamline.ingest import IngestOptions, IngestSummary, NotAnArchive, run_ingest
-from spamline.store import StoreUnavailable
+from spamline.networks.refresh import STATE_FILE, update
+from spamline.store import StoreUnavailable, open_store
 
 
 @click.command()
@@ -54,7 +55,10 @@ def ingest(paths: tuple[str, ...], data_dir: DataDir, store_url: str | None, wor
     except (StoreUnavailable, ValueError) as exc:
         raise click.ClickException(f"{exc}; run the same command again to resume") from exc
     report(summary, as_json)
-    if summary.captures:
+    if summary.captures and as_json:  # stdout holds only the JSON line
+        with open_store(store_url, data_dir) as store:
+            update(store, data_dir.root / STATE_FILE)
+    elif summary.captures:
         refresh_networks(data_dir, store_url)
     if summary.errors:
         raise click.ClickException("some files could not be read:\n  " + "\n  ".join(summary.errors))

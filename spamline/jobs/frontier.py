@@ -38,6 +38,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
+from spamline.crawler.budget import PageBudget
+
 LEASES = "spamline_leases"  # request.meta key: lease ids of the requests behind a response
 HEARTBEAT = 1.0  # seconds between heartbeats
 TTL = 4  # seconds without a heartbeat before a worker counts as dead
@@ -61,7 +63,7 @@ def frontier_settings(redis_url: str, job: str, idle: float = 3.0, leases: int =
     """Scrapy settings that put a job's frontier on Redis (keys prefixed `spamline:<job>`)."""
     prefix = f"spamline:{job}"
     return {
-        "SCHEDULER": "spamline.jobs.frontier.LeasedScheduler",
+        "SCHEDULER": "spamline.jobs.frontier.BudgetedLeasedScheduler",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.FifoQueue",
         "SCHEDULER_QUEUE_KEY": f"{prefix}:requests",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
@@ -173,6 +175,10 @@ class LeasedScheduler(Scheduler):
         if reason == "finished" and not len(self.queue) and not self.busy_elsewhere():
             self.df.clear()  # the frontier is done: the next run starts afresh
         super().close(reason)
+
+
+class BudgetedLeasedScheduler(PageBudget, LeasedScheduler):
+    """The leased scheduler with the hard page limit (SPAMLINE_MAX_PAGES) per worker."""
 
 
 class LeaseAckMiddleware:

@@ -1,6 +1,6 @@
-/* The compiled twin of spamline.phones.htmltext.python_html_text (its reference: every rule
- * here reproduces one of its regexes, character for character, and tests/phones/test_htmlscan.py
- * compares the two).
+/* The compiled twin of spamline.phones.htmltext.python_html_text and htmltokens.Tokens (its
+ * reference: every rule here reproduces one of their regexes, character for character, with the
+ * same remembered failures that keep both linear; tests/phones/test_htmlscan.py compares the two).
  *
  * scan(source, unescape) -> (visible_text, visible_pieces, others_text, others_pieces, titles)
  *

@@ -1,7 +1,8 @@
 """HTML to text maps: the visible text, plus attribute, meta, script and JSON-LD strings.
 
-A small regex tokenizer rather than a tree builder, because every character of the
-result must know its offset in the HTML source (lxml and html5lib do not keep them).
+A small tokenizer (htmltokens.py, linear time on any input) rather than a tree builder,
+because every character of the result must know its offset in the HTML source (lxml and
+html5lib do not keep them).
 `html_text` runs its compiled twin (_htmlscan.c) when that is built; `python_html_text` is
 the reference the twin reproduces exactly (tests/phones/test_htmlscan.py), and the fallback.
 """
