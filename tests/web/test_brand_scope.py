@@ -62,7 +62,7 @@ def test_network_templates_are_scoped_for_brand_owners(tokens):
     client, owner, analyst = tokens
     mine = client.get("/api/networks/net-x", headers=bearer(owner)).json()
     assert mine["templates"] == [TEMPLATES["Acme"]]
-    listed = client.get("/api/networks", headers=bearer(owner)).json()["results"]
+    listed = client.get("/api/networks?all=true", headers=bearer(owner)).json()["results"]
     assert [n["templates"] for n in listed] == [[TEMPLATES["Acme"]]]
     everything = client.get("/api/networks/net-x", headers=bearer(analyst)).json()
     assert everything["templates"] == sorted(TEMPLATES.values())
