@@ -54,21 +54,31 @@ def load_or_create_key(data_root: Path) -> ec.EllipticCurvePrivateKey:
     """The data dir's anonymous signing key, made (mode 0600) the first time it is needed."""
     path = Path(data_root) / KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
         try:
-            os.link(tmp, path)  # never replace a key another process made meanwhile
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+            _create_key(path)
+        except OSError as exc:
+            raise SigningError(
+                f"cannot make the data dir's signing key {path}: {exc.strerror or exc}. On a "
+                "read-only archive, make it once where the folder is writable (`spamline evidence "
+                "key`), or sign with --sign-cert and --sign-key") from exc
     return load_private_key(path)
+
+
+def _create_key(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    try:
+        os.link(tmp, path)  # never replace a key another process made meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def load_private_key(path: Path) -> ec.EllipticCurvePrivateKey:

@@ -287,3 +287,12 @@ def test_export_refuses_what_it_cannot_sign_as_asked(stored, pki, tmp_path):
     dead = CliRunner().invoke(main, base + ["--tsa-url", "http://127.0.0.1:9/tsa"])
     assert dead.exit_code == 1 and "did not answer" in dead.output
     assert not (tmp_path / "x.wacz").exists()
+
+
+def test_a_key_that_cannot_be_made_is_a_clear_error(tmp_path):
+    """A data dir where keys/ cannot be created (read-only, or a file in the way) says what to do."""
+    from spamline.evidence.signing import SigningError, load_or_create_key
+
+    (tmp_path / "keys").write_text("not a folder")
+    with pytest.raises(SigningError, match="cannot make the data dir's signing key.*spamline evidence key"):
+        load_or_create_key(tmp_path)

@@ -40,7 +40,8 @@ def test_crawl_search_and_export_through_elasticsearch(es_url: str, tmp_path: Pa
             package = tmp_path / "number.wacz"
             run_spamline("evidence", "export", "--number", number, "-o", str(package),
                          "--data-dir", str(tmp_path), "--store", store_url)
-            verified = run_spamline("evidence", "verify", str(package), "--json")
+            verified = run_spamline("evidence", "verify", "--data-dir", str(tmp_path), str(package),
+                                    "--json")
             assert json.loads(verified.stdout)["ok"] is True
         finally:
             store.drop()

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from spamline.cli import main
+from spamline.evidence.signing import load_or_create_key
 from spamline.model import Brand
 from spamline.store.base import StoreUnavailable
 from spamline.store.sqlite import SQLiteStore
@@ -36,6 +37,7 @@ READING = [
 def archive(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("ro") / "archive"
     build_site(root)
+    load_or_create_key(root)  # export signs with it: made once, while the folder is writable
     return root
 
 
