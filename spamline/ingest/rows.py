@@ -8,6 +8,7 @@ import dataclasses
 import json
 
 from spamline.brands.features import PageFeatures
+from spamline.brands.signals import PageSignals
 from spamline.ingest.pages import Page
 from spamline.model import Capture, PhoneHit, WarcLocation
 
@@ -42,5 +43,7 @@ def page_of_row(row: dict) -> Page:
     if row.get("page_features"):
         f = json.loads(row["page_features"])
         f["template_hashvalues"] = base64.b64decode(f["template_hashvalues"])
+        signals = f.get("signals") or {}
+        f["signals"] = PageSignals(**{**signals, "repeated": tuple(signals.get("repeated", ("", 0)))})
         features = PageFeatures(**f)
     return Page(Capture(**doc), features)
