@@ -639,8 +639,9 @@ static int cut_run(Scan *sc, const Run *run)
                         goto error;
                     }
                     const Group *g = &run->g[i];
-                    int dot_only = g->sep_end - g->end == 1 && AT(sc->folded, g->end) == '.';
-                    take = valid && !(same && dot_only);
+                    /* "1.800..." and "(1-844-...)" keep their "1" when it reads the same */
+                    int joined = g->sep_end - g->end == 1 && (AT(sc->folded, g->end) == '.' || AT(sc->folded, g->end) == '-');
+                    take = valid && !(same && joined);
                 }
                 if (take) {
                     best_clear(&best);

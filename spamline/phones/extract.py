@@ -206,7 +206,7 @@ def _numbers_in_run(run: Run, folded: str, text: str, regions: tuple[str, ...], 
         if len(groups[i].digits) <= 2 and is_enumeration(run, i, folded):
             skipped = longest(i + 1)
             same = best is not None and skipped is not None and best[1].e164 == skipped[1].e164
-            if skipped and skipped[1].valid and not (same and groups[i].sep_after == "."):
+            if skipped and skipped[1].valid and not (same and groups[i].sep_after in (".", "-")):
                 best, i = skipped, i + 1
         if best is None and i == 0 and len(groups) <= 2:
             best = _short_code(run, folded, text, regions[0])

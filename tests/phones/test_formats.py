@@ -37,3 +37,8 @@ def test_a_customer_service_format_is_found(text: str, e164: str) -> None:
 
 def test_a_code_glued_to_a_word_is_still_not_a_number() -> None:
     assert extract_document("<p>Order ref AB12345678 and model X(4008123456)</p>", "text/html").hits == []
+
+
+def test_a_glued_number_keeps_its_leading_1() -> None:
+    doc = extract_document("<p>Ask about our products(1-844-320-0333) today.</p>", "text/html")
+    assert [(h.e164, h.raw) for h in doc.hits] == [("+18443200333", "1-844-320-0333")]
