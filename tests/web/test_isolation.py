@@ -74,12 +74,12 @@ CASES = [
     ("/exports", "POST", "/exports", {"kind": "number", "value": FAKE_GLOBEX}, 404),
     ("/downloads", "GET", "/downloads", None, 200),
     ("/downloads/{name}", "GET", f"/downloads/{GLOBEX_PACKAGE}", None, 404),
-    ("/replay/{warc_file}/{offset}", "GET", "<replay http://globex-help.test/>", None, 404),
-    ("/replay/{warc_file}/{offset}", "GET", "<replay http://random.test/>", None, 404),
-    ("/replay/{warc_file}/{offset}", "GET", "<replay http://acme-help.test/>", None, 200),
-    ("/replay/{warc_file}/{offset}/view", "GET", "<replay http://globex-help.test/>/view", None,
+    ("/replay/{warc_file:path}/{offset:int}", "GET", "<replay http://globex-help.test/>", None, 404),
+    ("/replay/{warc_file:path}/{offset:int}", "GET", "<replay http://random.test/>", None, 404),
+    ("/replay/{warc_file:path}/{offset:int}", "GET", "<replay http://acme-help.test/>", None, 200),
+    ("/replay/{warc_file:path}/{offset:int}/view", "GET", "<replay http://globex-help.test/>/view", None,
      404),
-    ("/replay/{warc_file}/{offset}/view", "GET", "<replay http://acme-help.test/>/view", None,
+    ("/replay/{warc_file:path}/{offset:int}/view", "GET", "<replay http://acme-help.test/>/view", None,
      200),
 ]
 UNGUARDED = {"/login", "/logout"}  # the sign-in form itself
