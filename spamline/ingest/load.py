@@ -13,20 +13,24 @@ BATCH = 500
 
 def load_parquet(folder: Path, store: Any, brands: list) -> tuple[int, int]:
     """Load captures/ in source order (file, offset) with the page features applied as a
-    local ingest applies them; idempotent by capture id. Returns (captures, occurrences)."""
+    local ingest applies them, one source file at a time; idempotent by capture id.
+    Returns (captures, number occurrences)."""
     import pyarrow.dataset as ds
 
     captures_dir = folder / "captures"
     if not captures_dir.is_dir():
         raise ValueError(f"{folder} has no captures/ folder: give the --output of spark-ingest")
-    table = ds.dataset(captures_dir, format="parquet", partitioning="hive").to_table(
-        columns=["warc_file", "warc_offset", "capture", "page_features"])
-    table = table.sort_by([("warc_file", "ascending"), ("warc_offset", "ascending")])
+    dataset = ds.dataset(captures_dir, format="parquet", partitioning="hive")
+    files = sorted(set(dataset.to_table(columns=["warc_file"]).column("warc_file").to_pylist()))
     analyzer = PageAnalyzer(brands)
     done = hits = 0
-    for batch in table.to_batches(BATCH):
-        caps = [analyzed(page_of_row(row), analyzer) for row in batch.to_pylist()]
-        store.add_captures(caps)
-        done += len(caps)
-        hits += sum(len(c.hits) for c in caps)
+    for name in files:  # one source file at a time: memory is bounded by the largest file
+        table = dataset.to_table(columns=["warc_offset", "capture", "page_features"],
+                                 filter=ds.field("warc_file") == name)
+        table = table.sort_by([("warc_offset", "ascending")])
+        for batch in table.to_batches(BATCH):
+            caps = [analyzed(page_of_row(row), analyzer) for row in batch.to_pylist()]
+            store.add_captures(caps)
+            done += len(caps)
+            hits += sum(len(c.hits) for c in caps)
     return done, hits

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -161,14 +162,11 @@ def test_kill_9_then_resume_stores_every_page_once(tmp_path):
 def test_revisits_resolve_to_their_original_in_another_file(tmp_path):
     first, second = tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"
     first.write_bytes(page_records(1))
-    original = next(iter(ArchiveIterator(io.BytesIO(first.read_bytes()), arc2warc=False)
-                         ) for _ in [0])
     with open(first, "rb") as fh:
         records = [(r.rec_headers.get_header("WARC-Record-ID"),
                     r.rec_headers.get_header("WARC-Payload-Digest"),
                     r.rec_headers.get_header("WARC-Date"))
                    for r in ArchiveIterator(fh) if r.rec_type == "response"]
-    del original
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
     head = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
@@ -185,3 +183,13 @@ def test_revisits_resolve_to_their_original_in_another_file(tmp_path):
     assert len(caps) == 2
     revisit = next(c for c in caps if c.warc.file == str(second))
     assert revisit.features["source"]["refers_to"]["file"] == str(first)
+
+    package = tmp_path / "p.wacz"  # the package holds the revisit and its original
+    run_spamline("evidence", "export", "--number", "+864008120000", "-o", str(package),
+                 "--data-dir", str(tmp_path / "d"))
+    with zipfile.ZipFile(package) as zf:
+        warc = zf.read("archive/data.warc.gz")
+    kinds = {r.rec_headers.get_header("WARC-Record-ID"): r.rec_type
+             for r in ArchiveIterator(io.BytesIO(warc))}
+    assert kinds.get(record_id) == "response"
+    assert kinds.get(revisit.warc.record_id) == "revisit"
