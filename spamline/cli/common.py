@@ -98,8 +98,8 @@ def read_page(path: Path) -> tuple[bytes, str | None]:
 
 
 def print_table(table: "Table") -> None:
-    """A table on stdout: fitted to the terminal's width (see ``make_table``); when stdout is not a terminal, one row per line, never cut, so the
-    output stays greppable."""
+    """A table on stdout, fitted to the terminal's width (see ``make_table``); when stdout is
+    not a terminal, one row per line, never cut, so the output stays greppable."""
     from rich.console import Console
 
     if sys.stdout.isatty():

@@ -1,6 +1,7 @@
 """`spamline serve`: the web app and JSON API over the data dir's store."""
 from __future__ import annotations
 
+import os
 import socket
 
 import click
@@ -23,13 +24,16 @@ def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> Non
     import uvicorn
 
     from spamline.web import create_app
-    from spamline.web.auth import Users
 
+    read_only = not os.access(data_dir.root, os.W_OK)
     try:
-        app = create_app(data_dir, store_url)
-    except (StoreUnavailable, ValueError) as exc:
+        app = create_app(data_dir, store_url, read_only=read_only)
+    except (StoreUnavailable, ValueError) as exc:  # AuthError is a ValueError
         raise click.ClickException(str(exc)) from exc
-    if not Users.of(data_dir).list():
+    if read_only:
+        click.echo(f"{data_dir.root} is read-only: serving it read-only (sign-ins last until "
+                   "the server stops; evidence packages cannot be made here)", err=True)
+    if not app.state.users.list():
         click.echo("no users yet: create one with `spamline user add NAME --role analyst` "
                    "and sign in with the token it prints", err=True)
     listener = bind(host, port)

@@ -20,8 +20,9 @@ def open_store(url: str | None, data_dir: DataDir, timeout: float | None = None,
 
     `timeout` (seconds) bounds how long a write waits for a lock (SQLite) or a
     request waits for the server (Elasticsearch). `read_only` opens SQLite with
-    ``mode=ro`` and no migration, so a read-only archive can be read. Raises StoreUnavailable when the
-    backend cannot be reached, ValueError for a URL it does not understand.
+    ``mode=ro`` and no migration, so a read-only archive can be read. Raises
+    StoreUnavailable when the backend cannot be reached, ValueError for a URL it does not
+    understand.
     """
     if not url or url.startswith("sqlite:"):
         from spamline.store.sqlite import SQLiteStore

@@ -1,8 +1,10 @@
 """The default store: one SQLite file (WAL) with trigram full-text search."""
 from __future__ import annotations
 
+import errno
 import heapq
 import json
+import os
 import sqlite3
 import threading
 from collections import defaultdict
@@ -422,24 +424,36 @@ class SQLiteStore(Store):
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
-def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
-    """A connection that cannot write (``mode=ro``) and never migrates; on a read-only folder,
-    where SQLite cannot make the WAL index beside the file, the file is read as immutable."""
+def connect_read_only(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """A connection to an existing SQLite file that cannot write (``mode=ro``); on a read-only
+    folder, where SQLite cannot make the WAL index beside the file, it reads it as immutable.
+    Raises FileNotFoundError for a missing file, sqlite3.Error for an unreadable one."""
     if not path.is_file():
-        raise StoreUnavailable(f"no SQLite store at {path}: crawl, ingest or run `spamline demo` "
-                               "first, or check --data-dir / --store")
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     uri = path.resolve().as_uri() + "?mode=ro"
-    last: sqlite3.Error | None = None
     for flags in ("", "&immutable=1"):
+        conn = sqlite3.connect(uri + flags, uri=True, timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
         try:
-            conn = sqlite3.connect(uri + flags, uri=True, timeout=timeout, isolation_level=None,
-                                   check_same_thread=False)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            break
-        except sqlite3.Error as exc:
-            last = exc
-    else:
-        raise StoreUnavailable(f"cannot read the SQLite store {path}: {last}") from last
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.Error:
+            conn.close()
+            if flags:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
+    """The store's file for reading only, never migrated: it must be of this schema version."""
+    try:
+        conn = connect_read_only(path, timeout)
+    except FileNotFoundError as exc:
+        raise StoreUnavailable(f"no SQLite store at {path}: crawl, ingest or run `spamline demo` "
+                               "first, or check --data-dir / --store") from exc
+    except sqlite3.Error as exc:
+        raise StoreUnavailable(f"cannot read the SQLite store {path}: {exc}") from exc
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != schema.VERSION:
         conn.close()
         raise StoreUnavailable(

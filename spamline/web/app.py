@@ -30,11 +30,14 @@ log = logging.getLogger(__name__)
 
 def create_app(data_dir: DataDir, store_url: str | None = None, *,
                rate: float = 10.0, burst: int = 60,
-               login_rate: float = 1 / 6, login_burst: int = 10) -> FastAPI:
+               login_rate: float = 1 / 6, login_burst: int = 10,
+               read_only: bool = False) -> FastAPI:
     """The app over one data dir. Each user (token or session) may make ``rate`` req/s, bursts
-    of ``burst``; each client address ``login_burst`` failed sign-ins, then ``login_rate``/s."""
-    store = open_store(store_url, data_dir)
-    users = Users.of(data_dir)
+    of ``burst``; each client address ``login_burst`` failed sign-ins, then ``login_rate``/s.
+    ``read_only`` serves a read-only archive: nothing is written to the data dir (sessions
+    live in memory, evidence packages cannot be made)."""
+    store = open_store(store_url, data_dir, read_only=read_only)
+    users = Users.of(data_dir, read_only)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -51,6 +54,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
                     "<token>` (tokens come from `spamline user add`).",
     )
     app.state.data_dir = data_dir
+    app.state.read_only = read_only
     app.state.store = store
     app.state.users = users
     app.state.limiter = TokenBucket(rate, burst)

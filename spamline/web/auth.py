@@ -66,11 +66,14 @@ def _digest(secret: str) -> str:
 class Users:
     """The users.db of one data directory."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
+        self._lock = threading.Lock()
+        if read_only:
+            self._db = _read_only(path)
+            return
         self._db = sqlite3.connect(path, timeout=10, check_same_thread=False)
         self._db.execute("PRAGMA foreign_keys = ON")
-        self._lock = threading.Lock()
         try:
             with self._connect() as db:
                 db.executescript(_SCHEMA)
@@ -81,8 +84,8 @@ class Users:
             raise
 
     @classmethod
-    def of(cls, data_dir: DataDir) -> "Users":
-        return cls(data_dir.root / "users.db")
+    def of(cls, data_dir: DataDir, read_only: bool = False) -> "Users":
+        return cls(data_dir.root / "users.db", read_only)
 
     def close(self) -> None:
         self._db.close()
@@ -178,6 +181,21 @@ class Users:
             args = (user.name,)
         with self._connect() as db:
             return db.execute(sql + " ORDER BY created_at DESC", args).fetchall()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """users.db of a read-only archive: users, tokens and exports read from it; sign-in
+    sessions kept in a TEMP table, which shadows the file's for this process."""
+    from spamline.store.sqlite import connect_read_only
+
+    try:
+        db = connect_read_only(path, 10)
+    except (FileNotFoundError, sqlite3.Error) as exc:
+        raise AuthError(f"cannot read the users of this read-only data dir ({path}: {exc}); "
+                        "add users with `spamline user add` where it is writable") from exc
+    db.execute("CREATE TEMP TABLE sessions (id_sha256 TEXT PRIMARY KEY, user TEXT NOT NULL, "
+               "expires_at REAL NOT NULL)")
+    return db
 
 
 def _user(name: str, role: str, brands: str) -> User:

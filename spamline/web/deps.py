@@ -37,7 +37,8 @@ def client_address(request: Request) -> str:
 def too_many(wait: float, what: str = "rate limit reached") -> HTTPException:
     """429 with Retry-After for a wait of ``wait`` seconds."""
     seconds = max(1, math.ceil(wait))
-    return HTTPException(429, f"{what}; retry in {seconds} s", headers={"Retry-After": str(seconds)})
+    return HTTPException(429, f"{what}; retry in {seconds} s",
+                         headers={"Retry-After": str(seconds)})
 
 
 async def api_user(request: Request,

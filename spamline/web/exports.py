@@ -39,6 +39,9 @@ def _selected(store: Store, scope: Scope, req: ExportRequest) -> tuple[str, list
 
 def create(state: SimpleNamespace, store: Store, scope: Scope, req: ExportRequest) -> ExportOut:
     """Build a WACZ of what the user may see for the selector and remember who owns it."""
+    if state.read_only:
+        raise HTTPException(409, "this archive is served read-only, so no package can be "
+                                 "written here; use `spamline evidence export -o FILE` instead")
     selector, caps = _selected(store, scope, req)
     caps = [c for c in caps if c.warc is not None]
     if not caps:

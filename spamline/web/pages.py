@@ -108,8 +108,9 @@ def home(request: Request, scope: ScopeDep, store: StoreDep,
     return render(request, "search.html", user=scope.user, q=q, page=page,
                   filters={"number_type": number_type, "brand": brand, "domain": domain,
                            "since": since, "until": until}, number_types=get_args(NumberType),
-                  number=found.e164 if found else None, more=_more(request, page.next_offset) if page else None,
-                  totals=totals, counts=None if q or scope.restricted else store.counts())
+                  number=found.e164 if found else None,
+                  more=_more(request, page.next_offset) if page else None, totals=totals,
+                  counts=None if q or scope.restricted else store.counts())
 
 
 # --- numbers ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from spamline.evidence.signing import load_or_create_key
 from spamline.model import Brand
 from spamline.store.base import StoreUnavailable
 from spamline.store.sqlite import SQLiteStore
+from spamline.web.auth import Users
 from tests.web.conftest import FAKE_ACME, build_site
 
 READING = [
@@ -109,3 +110,40 @@ def test_reading_commands_work_on_a_read_only_mount(archive, tmp_path):
     assert done.returncode == 0, done.stderr + log
     assert FAKE_ACME in log and "acme-support.test" in log and "not writable" not in log
     assert (out / "acme.wacz").stat().st_size > 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs root and unshare for a read-only bind mount")
+def test_serve_works_on_a_read_only_mount(archive, tmp_path):
+    """Sign in, search, open the replay; exporting is refused with a clear 409."""
+    ro = tmp_path / "archive"
+    shutil.copytree(archive, ro)
+    for leftover in ro.glob("*.db-*"):
+        leftover.unlink()
+    token = Users(ro / "users.db").add("reader", "analyst")
+    for leftover in ro.glob("*.db-*"):
+        leftover.unlink()
+    probe = tmp_path / "probe.py"
+    probe.write_text(SERVE_PROBE)
+    script = (f"mount --bind -o ro {shlex.quote(str(ro))} {shlex.quote(str(ro))} && "
+              f"{shlex.quote(sys.executable)} {shlex.quote(str(probe))} {shlex.quote(str(ro))} "
+              f"{shlex.quote(token)}")
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split() == ["303", "200", "True", "409", "True"], done.stdout
+
+
+SERVE_PROBE = """
+import os, sys
+from fastapi.testclient import TestClient
+from spamline.datadir import DataDir
+from spamline.web import create_app
+root, token = sys.argv[1], sys.argv[2]
+assert not os.access(root, os.W_OK)
+with TestClient(create_app(DataDir.existing(root), read_only=True)) as c:
+    print(c.post("/login", data={"token": token}, follow_redirects=False).status_code)
+    r = c.get("/", params={"q": "400-812-3456"})
+    print(r.status_code, "acme-support.test" in r.text)
+    r = c.post("/exports", data={"kind": "brand", "value": "Acme"})
+    print(r.status_code, "read-only" in r.json()["detail"])
+"""
