@@ -9,10 +9,10 @@ import pytest
 
 from tests.corpus.scoring import LANGUAGES, pages, score, table
 
-# Where the extractor still misses foreign-region numbers (Japanese pages read as Chinese,
-# Indian and Spanish numbers on .com hosts read as US) the region judgement is being reworked
-# in spamline/phones (issue 15, per-number region); those languages are printed, not asserted.
-EXTRACTION_ASSERTED = ("zh", "en")
+# Hindi-English pages on .com and blog hosts give no sign of India the region prior reads
+# (no .in, no Devanagari, no +91), so their national numbers are read as US/GB/AU: printed, not
+# asserted, until the prior learns such signs (e.g. Indian place names, "Rs.", 1800 lines).
+EXTRACTION_ASSERTED = ("zh", "en", "es", "ja", "de")
 
 
 @pytest.fixture(scope="module")
@@ -57,5 +57,5 @@ def test_scores_per_language(scores, capsys) -> None:
 
 def test_spam_recall_where_numbers_are_read(scores) -> None:
     """Every spam page whose numbers the extractor reads is called spam."""
-    for lang in ("zh", "en", "es", "de"):
+    for lang in ("zh", "en", "es", "ja", "de"):
         assert scores[lang].spam.recall == 1.0, scores[lang].spam.errors
