@@ -1,6 +1,7 @@
 """`spamline demo`: the same URLs and the same data on every run; `--serve` brings them back."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -35,12 +36,16 @@ def test_demo_twice_gives_the_same_data(tmp_path: Path) -> None:
     first = demo(tmp_path, port).stdout
     urls = captures(tmp_path)
     assert urls and all(urlsplit(u).port == port for u in urls)
-    second = demo(tmp_path, port).stdout
-    assert "already holds this demo's crawl" in second
-    assert found_line(second) == found_line(first) and captures(tmp_path) == urls
-    again = demo(tmp_path, port, "--recrawl").stdout
-    assert found_line(again) == found_line(first), "a recrawl finds the same pages, not twice"
+    second = demo(tmp_path, port)
+    assert "already holds this demo's crawl" in second.stdout
+    assert found_line(second.stdout) == found_line(first) and captures(tmp_path) == urls
+    again = demo(tmp_path, port, "--recrawl", "--json")
+    assert found_line(again.stderr) == found_line(first), "a recrawl finds the same pages"
     assert set(captures(tmp_path)) == set(urls)
+    [stats] = [json.loads(line) for line in again.stdout.splitlines()]  # stdout: JSON only
+    assert stats["pages"] == len(set(urls)) and stats["crawl"]["pages"] == len(set(urls))
+    assert stats["crawl"]["finish_reason"] == "finished" and stats["port"] == port
+    assert stats["score"]["recall"] == 1.0 and stats["networks"] >= 1
     assert f"spamline demo --serve --data-dir {tmp_path} --port {port}" in first
 
 
