@@ -1,13 +1,15 @@
 """`spamline crawl`: crawl seeds, archive every response, extract and store numbers."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
 
 from spamline.crawler.spiders.spam import DISK_FULL
-from spamline.cli.common import data_dir_option, store_option
+from spamline.cli.common import data_dir_option, print_json_lines, store_option
 from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir
 from spamline.networks.refresh import STATE_FILE, update
@@ -49,31 +51,41 @@ def read_seeds(urls: tuple[str, ...], seeds: Path | None) -> list[str]:
     return found
 
 
-def refresh_networks(data_dir: DataDir, store_url: str | None) -> None:
-    """Fold the new sightings into the networks and say how many there are."""
+def refresh_networks(data_dir: DataDir, store_url: str | None, err: bool = False) -> int:
+    """Fold the new sightings into the networks, say how many there are (on stderr when
+    `err`) and return that number."""
     with open_store(store_url, data_dir) as store:
         done = update(store, data_dir.root / STATE_FILE)
         spam = spam_networks(done.result.networks, store.iter_captures())
     click.echo(f"networks: {len(spam)} with spam pages, {len(done.result.networks)} in all "
                f"({done.mode}, {done.new_sightings} new sightings folded in); see "
-               "`spamline networks` (--all for every one)")
+               "`spamline networks` (--all for every one)", err=err)
+    return len(done.result.networks)
 
 
-def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
-    """The end-of-crawl report on stderr-free stdout."""
+def print_summary(summary: CrawlSummary, data_dir: DataDir, err: bool = False) -> None:
+    """The end-of-crawl report, on stdout (stderr when `err`, as with --json)."""
     click.echo(
         f"crawled {summary.pages} pages in {summary.seconds:.1f}s "
         f"({summary.pages_per_second:.1f} pages/s): {summary.numbers} number occurrences "
-        f"on {summary.pages_with_numbers} pages, {summary.failed} failed requests"
+        f"on {summary.pages_with_numbers} pages, {summary.failed} failed requests", err=err
     )
     if summary.not_text:
-        click.echo(f"{summary.not_text} responses were not text (archived, not read for numbers)")
+        click.echo(f"{summary.not_text} responses were not text (archived, not read for numbers)",
+                   err=err)
     for reason, count in summary.not_read.items():
-        click.echo(f"{count} pages were not read: {reason} (archived; see --page-budget)")
-    click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}")
+        click.echo(f"{count} pages were not read: {reason} (archived; see --page-budget)", err=err)
+    click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}", err=err)
     if summary.resumable:
-        click.echo("the crawl stopped early; run the same command again to resume it")
-    click.echo(f"data: {data_dir.root}  (try: spamline search <number> --data-dir {data_dir.root})")
+        click.echo("the crawl stopped early; run the same command again to resume it", err=err)
+    click.echo(f"data: {data_dir.root}  (try: spamline search <number> --data-dir {data_dir.root})",
+               err=err)
+
+
+def summary_json(summary: CrawlSummary) -> dict[str, Any]:
+    """A crawl's summary as the fields of a --json object."""
+    return {**dataclasses.asdict(summary), "seconds": round(summary.seconds, 3),
+            "pages_per_second": round(summary.pages_per_second, 3)}
 
 
 @click.command()
@@ -97,10 +109,12 @@ def print_summary(summary: CrawlSummary, data_dir: DataDir) -> None:
 @click.option("--page-budget", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Most time a worker spends reading one page (default 30); a page over it is "
                    "archived and stored as not read.")
+@click.option("--json", "as_json", is_flag=True,
+              help="The summary as one JSON object on stdout (the report goes to stderr).")
 def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_url: str | None,
           job: str | None, max_pages: int, depth: int | None, allow_private: bool,
           resolve: tuple[str, ...], trust_proxy: bool, ignore_robots: bool, no_progress: bool,
-          page_budget: float | None) -> None:
+          page_budget: float | None, as_json: bool) -> None:
     """Crawl URL... (and --seeds), archive every response to WARC, extract and store numbers.
 
     An interrupted crawl (Ctrl-C, --max-pages, a crash) resumes when the same
@@ -117,12 +131,16 @@ def crawl(urls: tuple[str, ...], seeds: Path | None, data_dir: DataDir, store_ur
         depth=depth, obey_robots=not ignore_robots, progress=not no_progress, settings=settings,
     )
     summary = run_crawl(opts)
-    print_summary(summary, data_dir)
-    if summary.finish_reason == DISK_FULL:  # before anything else writes to the full disk
+    print_summary(summary, data_dir, err=as_json)
+    networks = None
+    if summary.finish_reason != DISK_FULL and summary.pages_with_numbers:
+        networks = refresh_networks(data_dir, store_url, err=as_json)
+    if as_json:
+        print_json_lines([{**summary_json(summary), "networks": networks,
+                           "data_dir": str(data_dir.root)}])
+    if summary.finish_reason == DISK_FULL:  # nothing else is written to the full disk
         raise click.ClickException(f"stopped: the disk of {data_dir.root} is (nearly) full; free "
                                    "some space, then run the same command again to resume")
-    if summary.pages_with_numbers:
-        refresh_networks(data_dir, store_url)
     if summary.pages == 0 and summary.seed_failures:
         reasons = "\n".join(f"  {url}: {why}" for url, why in summary.seed_failures.items())
         raise click.ClickException(

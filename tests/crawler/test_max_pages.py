@@ -1,6 +1,7 @@
 """`--max-pages` and a job's `max_pages` are hard limits, counted before requests leave."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -23,9 +24,12 @@ def stored(data: Path) -> int:
 def test_max_pages_is_a_hard_limit(samplenet: SampleNetworkServer, tmp_path: Path) -> None:
     samplenet.fetch_counts.clear()
     # many hosts and 32 requests in flight: Scrapy's own page count overshot (20 gave 37)
-    out = run_spamline(*crawl_args(samplenet, tmp_path, "--max-pages", "20")).stdout
+    first = run_spamline(*crawl_args(samplenet, tmp_path, "--max-pages", "20", "--json"))
     assert sum(page_fetches(samplenet).values()) == 20, page_fetches(samplenet)
-    assert stored(tmp_path) == 20 and "crawled 20 pages" in out and "resume" in out
+    assert stored(tmp_path) == 20 and "crawled 20 pages" in first.stderr
+    [stats] = [json.loads(line) for line in first.stdout.splitlines()]  # --json: stdout is JSON
+    assert stats["pages"] == 20 and stats["finish_reason"] == "closespider_pagecount"
+    assert stats["resumable"] is True and stats["data_dir"] == str(tmp_path)
     again = run_spamline(*crawl_args(samplenet, tmp_path, "--max-pages", "20")).stdout
     assert sum(page_fetches(samplenet).values()) == 40 and "crawled 20 pages" in again
     assert max(page_fetches(samplenet).values()) == 1, "a resumed crawl fetches no page twice"
