@@ -20,7 +20,6 @@ TYPE_NAMES = {
     PhoneNumberType.PERSONAL_NUMBER: "personal_number",
     PhoneNumberType.PAGER: "pager",
 }
-_LANDLINE = frozenset({"fixed_line", "fixed_line_or_mobile"})
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,8 @@ def classify(number: str, region: str) -> Number | None:
 
     Returns None when it is not even a possible number. A landline written without
     its trunk prefix ("2165521234" in China) is not valid: such digit strings are
-    far more often ids and dates than phone numbers.
+    far more often ids and dates than phone numbers. A number that is a mobile as well
+    (FIXED_LINE_OR_MOBILE: India's 7439481207) is written without the prefix as mobiles are.
     """
     try:
         n = phonenumbers.parse(number, None if number.startswith("+") else region, keep_raw_input=True)
@@ -56,7 +56,7 @@ def classify(number: str, region: str) -> Number | None:
     kind = TYPE_NAMES.get(number_type, "unknown")
     # what is_valid_number(n) computes, without computing the type a second time
     valid = number_region is not None and number_type != PhoneNumberType.UNKNOWN
-    if valid and kind in _LANDLINE and n.country_code_source == CountryCodeSource.FROM_DEFAULT_COUNTRY:
+    if valid and kind == "fixed_line" and n.country_code_source == CountryCodeSource.FROM_DEFAULT_COUNTRY:
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
         digits = phonenumbers.normalize_digits_only(number)
         if meta is not None and meta.national_prefix == "0" and not digits.startswith("0"):

@@ -28,6 +28,18 @@ def test_infer(text: str, url: str | None, encoding: str, first: str) -> None:
     assert infer_regions(text, url, encoding)[0] == first
 
 
+def test_hindi_in_latin_letters_makes_a_page_indian() -> None:
+    """Indian helpline pages are written in Hinglish on .com and blog hosts, with no +91."""
+    hinglish = ("<p>Flipkart customer care number 7439481207 par call karke refund aur return "
+                "ki complaint kare. Baat kaise kare? 7439481207 dial kare.</p>")
+    assert {h.e164 for h in extract_document(hinglish, "text/html", url="https://x.blogspot.com/").hits} \
+        == {"+917439481207"}
+    english = "<p>Flipkart customer care: call 7439481207 for refunds and returns.</p>"
+    assert {h.e164 for h in extract_document(english, "text/html").hits} == {"+17439481207"}
+    one_word = "<p>Support hai: call 7439481207 for refunds.</p>"  # one word is not a language
+    assert {h.e164 for h in extract_document(one_word, "text/html").hits} == {"+17439481207"}
+
+
 def test_region_argument_overrides_inference() -> None:
     page = "<p>客服热线 0800-123-456</p>"
     assert extract_document(page, "text/html").hits == []
