@@ -9,9 +9,9 @@ import pytest
 
 from tests.corpus.scoring import LANGUAGES, pages, score, table
 
-# Hindi-English pages on .com and blog hosts give no sign of India the region prior reads
-# (no .in, no Devanagari, no +91), so their national numbers are read as US/GB/AU: printed, not
-# asserted, until the prior learns such signs (e.g. Indian place names, "Rs.", 1800 lines).
+# Two Hindi-English pages written in plain English on .com hosts give no sign of India the
+# region prior reads (no .in, no Devanagari, no +91, no Hinglish), so their national numbers are
+# read as US/GB/AU: printed, not asserted, until the prior learns such signs (place names?).
 EXTRACTION_ASSERTED = ("zh", "en", "es", "ja", "de")
 
 
