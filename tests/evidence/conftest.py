@@ -21,6 +21,7 @@ from spamline.evidence.records import decode_body, read_location
 from spamline.model import Capture, WarcLocation
 from spamline.phones import extract_document
 from spamline.store import open_store
+from tests.jobs.conftest import free_port
 
 CRAWL_SCRIPT = Path(__file__).with_name("crawl_site.py")
 
@@ -179,7 +180,8 @@ def demo(tmp_path_factory):
     registered (tests may add recheck captures)."""
     root = tmp_path_factory.mktemp("demo") / "data"
     result = CliRunner().invoke(main, ["demo", "--data-dir", str(root), "--pages-per-site", "4",
-                                       "--no-progress"], catch_exceptions=False)
+                                       "--port", str(free_port()), "--no-progress"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     truth = json.loads((root / "demo-ground-truth.json").read_text(encoding="utf-8"))
     return root, truth
