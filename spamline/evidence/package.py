@@ -138,11 +138,17 @@ def _read_with_request(warcs: Path, file: str, offset: int, length: int | None
     return raw, record, request
 
 
+def _capture_order(c: Capture) -> tuple[str, str, str, int]:
+    """By URL, then time; captures of the same second in the order they were written (WARC
+    file names start with a microsecond timestamp, offsets grow within a file)."""
+    return c.url, c.captured_at, c.warc.file if c.warc else "", c.warc.offset if c.warc else -1
+
+
 def _collect(captures: Sequence[Capture], warcs: Path, warc: _PackageWarc,
              skipped: list[str]) -> list[_Page]:
     pages: list[_Page] = []
     seen: set[tuple[str, int]] = set()
-    for cap in sorted(captures, key=lambda c: (c.url, c.captured_at)):
+    for cap in sorted(captures, key=_capture_order):
         loc = cap.warc
         if loc is None:
             skipped.append(f"{cap.url} ({cap.captured_at}): no WARC location")
@@ -210,7 +216,7 @@ def _screenshot(page: _Page, browser: str) -> bytes:
 
 def _screenshots(pages: list[_Page], warc: _PackageWarc, browser: str,
                  say: Callable[[str], None]) -> tuple[dict[int, tuple[bytes, str]], list[str]]:
-    """One screenshot per URL, of its latest capture (pages are sorted by URL, then time):
+    """One screenshot per URL, of its latest capture (pages are in _capture_order):
     {page index: (png, resource record id)}, and "URL (capture time): reason" per skip."""
     latest = {page.capture.url: i for i, page in enumerate(pages)}
     shots: dict[int, tuple[bytes, str]] = {}
