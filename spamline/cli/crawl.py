@@ -52,8 +52,8 @@ def read_seeds(urls: tuple[str, ...], seeds: Path | None) -> list[str]:
 
 
 def refresh_networks(data_dir: DataDir, store_url: str | None, err: bool = False) -> int:
-    """Fold the new sightings into the networks, say how many there are (on stderr when
-    `err`) and return that number."""
+    """Fold the new sightings into the networks, say how many there are and how many hold spam
+    pages (on stderr when `err`), and return how many there are."""
     with open_store(store_url, data_dir) as store:
         done = update(store, data_dir.root / STATE_FILE)
         spam = spam_networks(done.result.networks, store.iter_captures())
