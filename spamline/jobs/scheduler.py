@@ -100,15 +100,20 @@ class Scheduler:
         self.echo(f"job {job.name}: started run {run_id} (pid {process.pid})")
 
     def reap(self) -> None:
-        """Record runs that ended; a worker that died without logging its end gets one here."""
+        """Record runs that ended; a worker that died without logging its end gets one here, and
+        one that died before its job began (no start line) is logged as skipped, so every end in
+        the runs log has its start."""
         for name, run in list(self.running.items()):
             code = run.process.poll()
             if code is None:
                 continue
             del self.running[name]
-            ended = [e for e in read_runs(self.data_dir, name)
-                     if e.get("run_id") == run.run_id and e.get("event") == "end"]
-            if not ended:
+            events = {e.get("event") for e in read_runs(self.data_dir, name)
+                      if e.get("run_id") == run.run_id}
+            if "start" not in events:
+                log_run(self.data_dir, name, run.run_id, "skipped", exit_code=code,
+                        reason="worker ended before its job began")
+            elif "end" not in events:
                 log_run(self.data_dir, name, run.run_id, "end", exit_code=code, summary=None,
                         note="worker ended without logging its end")
             self.failures += code != 0

@@ -135,3 +135,23 @@ def test_a_restarted_scheduler_continues_from_the_runs_log(tmp_path: Path, site:
     (row,) = [json.loads(line) for line in listed.output.splitlines()]
     assert row["job"] == "hourly" and not row["running"]
     assert row["next_due"] > row["last_start"]
+
+
+def test_a_worker_that_dies_before_its_job_begins_is_skipped_not_ended(tmp_path: Path, site: Site) -> None:
+    """Every end in the runs log has its start: a worker killed while it starts leaves a skip."""
+    from spamline.jobs.runs import log_run
+    from spamline.jobs.scheduler import Running, Scheduler
+
+    config = job_file(tmp_path, site, "every2", 'every = "1h"')
+    data = DataDir.open(tmp_path / "data")
+    sched = Scheduler(config, data, echo=lambda msg: None)
+    for run_id, began in (("never-began", False), ("began", True)):
+        if began:
+            log_run(data, "every2", run_id, "start")
+        dead = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+        dead.wait()
+        sched.running["every2"] = Running("every2", run_id, dead)
+        sched.reap()
+    events = [(e["run_id"], e["event"]) for e in read_runs(data, "every2")]
+    assert events == [("never-began", "skipped"), ("began", "start"), ("began", "end")]
+    assert sched.failures == 2
