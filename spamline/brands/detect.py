@@ -8,7 +8,10 @@ brand names are read from service phrases such as "金盾保险柜售后服务�
 page's title names its site ("Contact | Miele"). Generic words ("All", "Chat", "Support
 Availability", "XXXX") and product words are never names. Where a phrase stands counts: title 3, each heading 2, each repetition in
 the text 1 (at most 5), so a page that lists many brands in passing still names the
-one it is built around.
+one it is built around. A sentence that calls a number fake ("fraudsters posted a fake number
+as a Flipkart helpline") reports an impostor: the brands in it are not claimed, so a news or
+warning page carries none (a doorway that adds "beware of fake numbers" keeps the brand of
+its other sentences).
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from spamline.brands.vocab import (
     FILLER_PREFIXES,
     FILLER_SUFFIXES,
     GENERIC_WORDS,
+    IMPOSTOR_WORDS,
     NOT_BRANDS,
     PART_WORDS,
     PLACES,
@@ -77,6 +81,11 @@ _HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
 _WORD_EDGES = ".,;:!?¿¡()[]{}\"'“”‘’«»☎📞✈️🔥*#"
 _CONTACT = tuple(t.casefold() for t in CONTACT_TITLES)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_IMPOSTOR = re.compile("|".join(
+    rf"(?<!\w){re.escape(w)}(?!\w)" if w.isascii() else re.escape(w)  # CJK words stand in runs
+    for w in sorted(IMPOSTOR_WORDS, key=len, reverse=True)), re.IGNORECASE)
+# Sentence ends (each also cuts pieces, so splitting at them first leaves the pieces as they were)
+_SENTENCE = re.compile(r"[.!?。！？|｜\n]+|\s[-—–]\s")
 
 
 @dataclass(frozen=True)
@@ -143,10 +152,12 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
     product_counts: Counter[str] = Counter()
-    for where, weight, segment in _segments(title, headings, text, anchors):
+    for where, weight, segment, reported in _segments(title, headings, text, anchors):
         found, phrases = _reading(segment)
         for product in found:
             product_counts[product] += weight
+        if reported:
+            continue  # a sentence about an impostor's number names the brand, claims nothing
         hits = index.find(segment)
         if not hits:
             for name, product in phrases:
@@ -196,23 +207,31 @@ def detect_product(title: str, text: str, headings: Sequence[str] = ()) -> str:
 def products_of(title: str, text: str, headings: Sequence[str] = (), most: int = 3) -> list[str]:
     """The product words a page names, most weight first (at most `most`)."""
     counts: Counter[str] = Counter()
-    for where, weight, segment in _segments(title, headings, text):
+    for _where, weight, segment, _reported in _segments(title, headings, text):
         for product in _products_in(segment):
             counts[product] += weight
     return [p for p, _ in counts.most_common(most)]
 
 
 def _segments(title: str, headings: Iterable[str], text: str,
-              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str]]:
-    """(where, weight, phrase) for the title, each heading, each link text and each phrase of
-    the text."""
+              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str, bool]]:
+    """(where, weight, phrase, reported) for the title, each heading, each link text and each
+    phrase of the text; `reported` when the phrase's sentence calls a number fake (IMPOSTOR_WORDS)."""
     for where, weight, block in (("title", TITLE_WEIGHT, title),
                                  *(("heading", HEADING_WEIGHT, h) for h in headings),
-                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors)):
-        for piece in _pieces(block):
-            yield where, weight, piece
-    for piece in _pieces(text):
-        yield "text", TEXT_WEIGHT, piece
+                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors),
+                                 ("text", TEXT_WEIGHT, text)):
+        for piece, reported in _sentence_pieces(block):
+            yield where, weight, piece, reported
+
+
+def _sentence_pieces(block: str) -> list[tuple[str, bool]]:
+    """The block's pieces (see _pieces), each with whether its sentence names an impostor."""
+    block = _BRACKETS.sub("", block or "")
+    if not _IMPOSTOR.search(block):
+        return [(p, False) for p in _pieces(block)]
+    return [(p, reported) for sentence in _SENTENCE.split(block)
+            for reported in (bool(_IMPOSTOR.search(sentence)),) for p in _pieces(sentence)]
 
 
 def _pieces(block: str) -> list[str]:

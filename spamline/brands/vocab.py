@@ -129,6 +129,17 @@ TRADE_WORDS = {"hausgeräte", "elektrogeräte", "electrodomésticos", "appliance
 # Words that are part of a brand name but never one alone: "Delta Air Lines", "Cash App"
 PART_WORDS = {"air", "airline", "airlines", "line", "lines", "bank", "card", "payments", "app",
               "pay", "software", "group", "airways"}
+# Words that call a service line an impostor's: a sentence with one reports a fake number ("a fake
+# number posted as a Flipkart helpline", "posing as a FedEx representative") rather than offering
+# the brand's service, so the brands named in it are not claimed (news and warning pages)
+IMPOSTOR_WORDS = ["fake", "fraud", "fraudulent", "fraudster", "fraudsters", "scam", "scams",
+                  "scammer", "scammers", "scamster", "scamsters", "bogus", "impostor", "imposter",
+                  "posing as", "posed as", "pose as", "pretending to be", "in the name of",
+                  "cyber thugs", "conmen", "phishing", "nakli", "farzi", "फर्जी", "नकली",
+                  "假冒", "冒充", "虚假", "骗子", "诈骗", "なりすまし", "詐欺", "偽の", "偽物",
+                  "falso", "falsos", "falsa", "falsas", "fraudulento", "estafa", "estafadores",
+                  "se hacen pasar", "haciéndose pasar", "falsche", "falschen", "falscher",
+                  "gefälscht", "gefälschte", "gefälschten", "betrug", "betrüger"]
 # Title segments that mark a site's own contact page: the other segment names the site
 CONTACT_TITLES = ["contact us", "contact", "customer service", "support", "contacto", "soporte",
                   "kundendienst", "kundenservice",

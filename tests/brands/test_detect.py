@@ -166,3 +166,32 @@ def test_link_texts_and_host_name_count() -> None:
     plain = detect_brands("Nimbus Router Support", "", url="https://help.example.com/")
     hosted = detect_brands("Nimbus Router Support", "", url="https://nimbus-router-help.test/")
     assert hosted[0].brand == plain[0].brand == "Nimbus" and hosted[0].score > plain[0].score
+
+
+# News and warning pages (shapes read on thehindu.com, livemint.com, indianexpress.com and
+# Flipkart's own fraud-awareness page) report a fake number "in the name of" a brand: the
+# sentence that calls it fake names the brand without claiming its service line.
+@pytest.mark.parametrize("title, text", [
+    ("Fake customer care numbers: Delhi Police warns",
+     "Police said fraudsters posted a fake number, 7439481207, as a Flipkart helpline."),
+    ("Railway employee loses Rs 1.99 lakh after calling fake Flipkart customer care number",
+     "He found a number on Google. It was a fake customer care number added by cyber thugs in "
+     "the name of Flipkart customer care number."),
+    ("Courier fraud: how it works", "A man posing as FedEx customer service sent her a link."),
+    ("警方提醒", "骗子冒充京东客服电话4008-123-456，请勿拨打。"),
+    ("Estafas telefónicas", "Los estafadores se hacen pasar por el servicio técnico de Bosch."),
+])
+def test_a_report_of_a_fake_number_claims_no_brand(title: str, text: str) -> None:
+    assert detect_brands(title, text) == []
+
+
+@pytest.mark.parametrize("title, text, brand", [
+    # doorways carry the same warnings; the brand stands in sentences of their own too
+    ("Flipkart Customer Care Number 7439481207 (24x7)",
+     "Beware of fake numbers. Call Flipkart customer care 7439481207 for refund.", "Flipkart"),
+    ("Refund help", "Flipkart helpline 7439481207. Beware of fake Flipkart numbers.", "Flipkart"),
+    ("京东客服电话 | 谨防假冒", "京东客服电话4008-123-456，谨防假冒。", "京东"),
+])
+def test_a_doorway_with_a_fraud_warning_keeps_its_brand(title: str, text: str, brand: str) -> None:
+    [c, *_] = detect_brands(title, text)
+    assert c.brand == brand
