@@ -81,9 +81,13 @@ _HIRAGANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
 _WORD_EDGES = ".,;:!?¿¡()[]{}\"'“”‘’«»☎📞✈️🔥*#"
 _CONTACT = tuple(t.casefold() for t in CONTACT_TITLES)
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_IMPOSTOR = re.compile("|".join(
-    rf"(?<!\w){re.escape(w)}(?!\w)" if w.isascii() else re.escape(w)  # CJK words stand in runs
-    for w in sorted(IMPOSTOR_WORDS, key=len, reverse=True)), re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+# IMPOSTOR_WORDS in Latin script are matched as whole lower-cased words (phrases as runs of
+# words); those in other scripts (CJK, kana, Devanagari) wherever they stand
+_IMPOSTOR_LATIN = [w for w in IMPOSTOR_WORDS if all(ord(ch) < 0x250 for ch in w)]
+_IMPOSTOR_WORDS = frozenset(w for w in _IMPOSTOR_LATIN if " " not in w)
+_IMPOSTOR_PHRASES = tuple(f" {w} " for w in _IMPOSTOR_LATIN if " " in w)
+_IMPOSTOR_RUNS = tuple(w for w in IMPOSTOR_WORDS if w not in _IMPOSTOR_LATIN)
 # Sentence ends (each also cuts pieces, so splitting at them first leaves the pieces as they were)
 _SENTENCE = re.compile(r"[.!?。！？|｜\n]+|\s[-—–]\s")
 
@@ -132,11 +136,19 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
     """Brands the page claims to serve, best first (empty when it names none); a Latin name
     that also stands in the host name of `url` gains URL_WEIGHT; link texts (`anchors`) weigh
     ANCHOR_WEIGHT each, at most TEXT_CAP of them."""
+    return brands_and_products(title, text, headings, index, url, anchors)[0]
+
+
+def brands_and_products(title: str, text: str, headings: Sequence[str] = (),
+                        index: BrandIndex | None = None, url: str = "",
+                        anchors: Sequence[str] = (), most: int = 3) -> tuple[list[BrandClaim], list[str]]:
+    """`detect_brands(...)` and `products_of(title, text, headings, most)` read in one pass."""
     index = BrandIndex() if index is None else index
     scores: dict[tuple[str, bool], float] = defaultdict(float)
     products: dict[tuple[str, bool], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, bool], tuple[float, str]] = {}
     text_counts: Counter[tuple[str, str, bool]] = Counter()
+    impostor: dict[str, bool] = {}  # sentence -> whether it calls a number fake (IMPOSTOR_WORDS)
 
     def credit(name: str, product: str, weight: float, where: str, phrase: str) -> None:
         canonical = index.canonical(name)
@@ -151,14 +163,22 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
         if key not in evidence or evidence[key][0] < weight:
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
-    product_counts: Counter[str] = Counter()
-    for where, weight, segment, reported in _segments(title, headings, text, anchors):
+    product_counts: Counter[str] = Counter()  # products of every phrase, links included
+    named_products: Counter[str] = Counter()  # products of the title, headings and text
+    for where, weight, segment, sentence in _segments(title, headings, text, anchors):
         found, phrases = _reading(segment)
         for product in found:
             product_counts[product] += weight
-        if reported:
-            continue  # a sentence about an impostor's number names the brand, claims nothing
+        if where != "anchor":
+            for product in found:
+                named_products[product] += weight
         hits = index.find(segment)
+        if not (phrases or hits):
+            continue
+        if sentence not in impostor:
+            impostor[sentence] = _impostor(sentence)
+        if impostor[sentence]:
+            continue  # a sentence about an impostor's number names the brand, claims nothing
         if not hits:
             for name, product in phrases:
                 credit(name, product, weight, where, segment)
@@ -195,7 +215,7 @@ def detect_brands(title: str, text: str, headings: Sequence[str] = (),
                                  score + (REGISTERED_BONUS if registered else 0.0),
                                  evidence[key][1]))
     claims.sort(key=lambda c: (-c.score, not c.registered, c.brand))
-    return claims
+    return claims, [p for p, _ in named_products.most_common(most)]
 
 
 def detect_product(title: str, text: str, headings: Sequence[str] = ()) -> str:
@@ -207,37 +227,25 @@ def detect_product(title: str, text: str, headings: Sequence[str] = ()) -> str:
 def products_of(title: str, text: str, headings: Sequence[str] = (), most: int = 3) -> list[str]:
     """The product words a page names, most weight first (at most `most`)."""
     counts: Counter[str] = Counter()
-    for _where, weight, segment, _reported in _segments(title, headings, text):
+    for _where, weight, segment, _sentence in _segments(title, headings, text):
         for product in _products_in(segment):
             counts[product] += weight
     return [p for p, _ in counts.most_common(most)]
 
 
 def _segments(title: str, headings: Iterable[str], text: str,
-              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str, bool]]:
-    """(where, weight, phrase, reported) for the title, each heading, each link text and each
-    phrase of the text; `reported` when the phrase's sentence calls a number fake (IMPOSTOR_WORDS)."""
+              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str, str]]:
+    """(where, weight, phrase, sentence) for the title, each heading, each link text and each
+    phrase of the text, with the sentence the phrase stands in."""
     for where, weight, block in (("title", TITLE_WEIGHT, title),
                                  *(("heading", HEADING_WEIGHT, h) for h in headings),
                                  *(("anchor", ANCHOR_WEIGHT, a) for a in anchors),
                                  ("text", TEXT_WEIGHT, text)):
-        for piece, reported in _sentence_pieces(block):
-            yield where, weight, piece, reported
-
-
-def _sentence_pieces(block: str) -> list[tuple[str, bool]]:
-    """The block's pieces (see _pieces), each with whether its sentence names an impostor."""
-    block = _BRACKETS.sub("", block or "")
-    if not _IMPOSTOR.search(block):
-        return [(p, False) for p in _pieces(block)]
-    return [(p, reported) for sentence in _SENTENCE.split(block)
-            for reported in (bool(_IMPOSTOR.search(sentence)),) for p in _pieces(sentence)]
-
-
-def _pieces(block: str) -> list[str]:
-    """A block cut at punctuation, with spaces next to CJK characters removed."""
-    block = _BRACKETS.sub("", block or "")
-    return [p for p in map(_clean, _SEPARATORS.split(block)) if p]
+        for sentence in _SENTENCE.split(_BRACKETS.sub("", block or "")):
+            for piece in _SEPARATORS.split(sentence):
+                piece = _clean(piece)
+                if piece:
+                    yield where, weight, piece, sentence
 
 
 @lru_cache(maxsize=1 << 16)  # pages of one template repeat most of their phrases
@@ -276,6 +284,18 @@ def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
             if found:
                 break
     return tuple(found)
+
+
+def _impostor(sentence: str) -> bool:
+    """Whether the sentence calls a number fake or its owner an impostor (IMPOSTOR_WORDS)."""
+    low = sentence.lower()
+    if any(w in low for w in _IMPOSTOR_RUNS):
+        return True
+    words = _WORD.findall(low)
+    if not _IMPOSTOR_WORDS.isdisjoint(words):
+        return True
+    joined = f" {' '.join(words)} "
+    return any(p in joined for p in _IMPOSTOR_PHRASES)
 
 
 def _contact_title_names(title: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spamline.brands.detect import anchors_of, detect_brands, headings_of, parse_html, products_of
+from spamline.brands.detect import anchors_of, brands_and_products, headings_of, parse_html
 from spamline.brands.fingerprint import (
     MARKUP_SHINGLE,
     TemplateIndex,
@@ -48,7 +48,7 @@ def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes
     """The features of one page that do not depend on other pages (pure; safe in a worker)."""
     root = parse_html(html) if html else None
     headings = headings_of(root)
-    claims = detect_brands(title, text, headings, index, url, anchors_of(root))
+    claims, products = brands_and_products(title, text, headings, index, url, anchors_of(root))
     top = claims[0] if claims else None
     brands = [c.brand for c in claims if top and c.score >= top.score / 2]
 
@@ -69,7 +69,7 @@ def page_features(title: str, text: str, hits: list[PhoneHit], html: str | bytes
         brands=brands,
         brand=brand,
         product=top.product if top else "",
-        products=products_of(title, text, headings),
+        products=products,
         brand_evidence=top.evidence if top else "",
         registered=bool(top and top.registered),
         brand_mentions=sum(text.count(n) for n in spellings) if brand else 0,
