@@ -23,25 +23,78 @@ _SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "or", "ne", "go", "lg",
 SAMPLE_CHARS = 50_000  # the signals are read from the page's start (title, then text)
 
 # Doorway pages' pitch, and a maker's, a newsroom's, an office's or a manual's own voice, in the
-# languages the corpus covers; one pattern with a group per signal, read in one pass
-_PATTERNS = {
-    "pitch": r"24\s*/\s*7|24\s*x\s*7|24\s*(?:hours|horas|ghante|stunden)|24小时|24時間|"
-             r"rund um die uhr|call now|llame ya|turant|最短|即日|上门|live (?:person|agent)|"
-             r"real person|una persona|talk to|sofort|schnell und günstig",
-    "disclaimer": r"third[- ]party|independent|not affiliated|no oficial|independiente|"
-                  r"freier kundendienst|nicht .{0,30}(?:kg|gmbh|ag)\b|非官方|第三方|"
-                  r"registered trademark",
-    "emoji": "[☎📞✈🔥📱☏]",
-    "legal": r"©|copyright|版权所有|icp备|impressum|aviso legal|registergericht|"
-             r"\b(?:inc|llc|ltd|gmbh|kg|s\.a\.u?|pvt)\b\.?|有限公司|株式会社",
-    "byline": r"(?m:^\s*(?:by|von|por)\s+\S+)|记者|\((?:pti|ians|ap|dpa|efe)\)|"
-              r"\b(?:staff reporter|redacción)\b",
-    "manual": r"manual|user'?s guide|说明书|取扱説明書|bedienungsanleitung|chapter \d+|"
-              r"page \d+|seite \d+|página \d+|第\d+页|付録",
-    "warning": r"beware|scam|fraud|never (?:ask|share)|谨防|假冒|警惕|ご注意|不審|詐欺|偽|"
-               r"warnt|estafa|protect yourself|otp",
+# languages the corpus covers, read from the folded text. Every alternative starts with one literal
+# character (a word's start is `(?<!\w.)` after its first letter, a line's `(?<![^\n].)`), except
+# the byline indented by white space, which starts with `\s`.
+_WORD_START, _LINE_START = r"(?<!\w.)", r"(?<![^\n].)"
+_ALTERNATIVES: dict[str, list[str]] = {
+    "pitch": [r"24\s*/\s*7", r"24\s*x\s*7", r"24\s*(?:hours|horas|ghante|stunden)", "24小时", "24時間",
+              "rund um die uhr", "call now", "llame ya", "turant", "最短", "即日", "上门",
+              "live (?:person|agent)", "real person", "una persona", "talk to", "sofort",
+              "schnell und günstig"],
+    "disclaimer": [r"third[- ]party", "independent", "not affiliated", "no oficial", "independiente",
+                   "freier kundendienst", r"nicht .{0,30}(?:kg|gmbh|ag)\b", "非官方", "第三方",
+                   "registered trademark"],
+    "emoji": list("☎📞✈🔥📱☏"),
+    "legal": ["©", "copyright", "版权所有", "icp备", "impressum", "aviso legal", "registergericht",
+              *(w[0] + _WORD_START + w[1:] + r"\b\.?"
+                for w in ("inc", "llc", "ltd", "gmbh", "kg", r"s\.a\.u?", "pvt")),
+              "有限公司", "株式会社"],
+    "byline": [r"\s" + _LINE_START + r"\s*(?:by|von|por)\s+\S+",
+               *(w[0] + _LINE_START + w[1:] + r"\s+\S+" for w in ("by", "von", "por")),
+               "记者", r"\((?:pti|ians|ap|dpa|efe)\)",
+               *(w[0] + _WORD_START + w[1:] + r"\b" for w in ("staff reporter", "redacción"))],
+    "manual": ["manual", r"user'?s guide", "说明书", "取扱説明書", "bedienungsanleitung", r"chapter \d+",
+               r"page \d+", r"seite \d+", r"página \d+", r"第\d+页", "付録"],
+    "warning": ["beware", "scam", "fraud", r"never (?:ask|share)", "谨防", "假冒", "警惕", "ご注意",
+                "不審", "詐欺", "偽", "warnt", "estafa", "protect yourself", "otp"],
 }
-SIGNALS = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _PATTERNS.items()))  # on folded text
+def _scanners() -> list[tuple[re.Pattern[str], dict[int, str]]]:
+    """One pattern per first character (each starts with it, so the search skips to it), with
+    the alternatives in SIGNALS' order, each marked by an empty group naming its signal."""
+    by_first: dict[str, list[tuple[str, str]]] = {}
+    for signal, alternatives in _ALTERNATIVES.items():
+        for alt in alternatives:
+            first, rest = (alt[:2], alt[2:]) if alt.startswith("\\") else (alt[0], alt[1:])
+            by_first.setdefault(first, []).append((signal, rest))
+    scanners = []
+    for first, alts in by_first.items():
+        pattern = re.compile(f"{first}(?:" + "|".join(f"(){rest}" for _, rest in alts) + ")")
+        scanners.append((pattern, {i + 1: signal for i, (signal, _) in enumerate(alts)}))
+    return scanners
+
+
+_SCANNERS = _scanners()
+
+
+def scan(text: str) -> list[tuple[str, str]]:
+    """(signal, matched text) left to right without overlaps, as one pattern of all the
+    alternatives in order, a group per signal, would find them (tests/brands/test_signals.py
+    holds it to that pattern): each first character's pattern is searched on its own, and the
+    earliest match taken."""
+    found: list[tuple[str, str]] = []
+    pending: list[tuple[int, int, re.Match[str], dict[int, str], re.Pattern[str]]] = []
+    for k, (pattern, signals) in enumerate(_SCANNERS):
+        m = pattern.search(text)
+        if m:
+            pending.append((m.start(), k, m, signals, pattern))
+    pos = 0
+    while pending:
+        start, k, m, signals, pattern = min(pending)
+        pending.remove((start, k, m, signals, pattern))
+        if start < pos:  # overlapped by a match taken before it: look again from there
+            m = pattern.search(text, pos)
+            if m:
+                pending.append((m.start(), k, m, signals, pattern))
+            continue
+        found.append((signals[m.lastindex or 0], m.group()))
+        pos = m.end()
+        m = pattern.search(text, pos)
+        if m:
+            pending.append((m.start(), k, m, signals, pattern))
+    return found
+
+
 VOICES = ("legal", "byline", "manual", "warning")
 
 
@@ -77,8 +130,8 @@ def page_signals(title: str, text: str, url: str, brands: Sequence[str],
         number, count = Counter(raws).most_common(1)[0]
         s.repeated = (number, count)
     found: dict[str, list[str]] = {}
-    for m in SIGNALS.finditer(whole[:SAMPLE_CHARS].lower()):
-        found.setdefault(m.lastgroup or "", []).append(m.group().strip())
+    for signal, matched in scan(whole[:SAMPLE_CHARS].lower()):
+        found.setdefault(signal, []).append(matched.strip())
     s.pitch = sorted({p.casefold() for p in found.get("pitch", [])})[:4]
     s.disclaimer = found.get("disclaimer", [""])[0]
     s.emoji = "emoji" in found
