@@ -148,7 +148,6 @@ def brands_and_products(title: str, text: str, headings: Sequence[str] = (),
     products: dict[tuple[str, bool], Counter[str]] = defaultdict(Counter)
     evidence: dict[tuple[str, bool], tuple[float, str]] = {}
     text_counts: Counter[tuple[str, str, bool]] = Counter()
-    impostor: dict[str, bool] = {}  # sentence -> whether it calls a number fake (IMPOSTOR_WORDS)
 
     def credit(name: str, product: str, weight: float, where: str, phrase: str) -> None:
         canonical = index.canonical(name)
@@ -165,35 +164,36 @@ def brands_and_products(title: str, text: str, headings: Sequence[str] = (),
 
     product_counts: Counter[str] = Counter()  # products of every phrase, links included
     named_products: Counter[str] = Counter()  # products of the title, headings and text
-    for where, weight, segment, sentence in _segments(title, headings, text, anchors):
-        found, phrases = _reading(segment)
-        for product in found:
-            product_counts[product] += weight
-        if where != "anchor":
+    for where, weight, block in (("title", TITLE_WEIGHT, title),
+                                 *(("heading", HEADING_WEIGHT, h) for h in headings),
+                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors),
+                                 ("text", TEXT_WEIGHT, text)):
+        for segment, sentence, found, phrases in _phrases_of(block or ""):
             for product in found:
-                named_products[product] += weight
-        hits = index.find(segment)
-        if not (phrases or hits):
-            continue
-        if sentence not in impostor:
-            impostor[sentence] = _impostor(sentence)
-        if impostor[sentence]:
-            continue  # a sentence about an impostor's number names the brand, claims nothing
-        if not hits:
+                product_counts[product] += weight
+            if where != "anchor":
+                for product in found:
+                    named_products[product] += weight
+            hits = index.find(segment)
+            if not (phrases or hits):
+                continue
+            if _impostor(sentence):
+                continue  # a sentence about an impostor's number names the brand, claims nothing
+            if not hits:
+                for name, product in phrases:
+                    credit(name, product, weight, where, segment)
+                continue
+            named = set()
             for name, product in phrases:
+                # "金盾" read from "金盾保险柜售后" is the registered "金盾保险柜" found there too
+                overlap = [h.brand for h in hits if name_key(name) in name_key(h.alias)]
+                name = overlap[0] if overlap else name
                 credit(name, product, weight, where, segment)
-            continue
-        named = set()
-        for name, product in phrases:
-            # "金盾" read from "金盾保险柜售后" is the registered "金盾保险柜" found there too
-            overlap = [h.brand for h in hits if name_key(name) in name_key(h.alias)]
-            name = overlap[0] if overlap else name
-            credit(name, product, weight, where, segment)
-            named.add(index.canonical(name) or name)
-        if where != "text" or _anchored(segment):
-            for brand in dict.fromkeys(hit.brand for hit in hits):
-                if brand not in named:
-                    credit(brand, _product_in(segment), weight, where, segment)
+                named.add(index.canonical(name) or name)
+            if where != "text" or _anchored(segment):
+                for brand in dict.fromkeys(hit.brand for hit in hits):
+                    if brand not in named:
+                        credit(brand, _product_in(segment), weight, where, segment)
 
     for name in _contact_title_names(title):
         credit(name, "", TITLE_WEIGHT, "title", f"contact page of {name}")
@@ -226,26 +226,26 @@ def detect_product(title: str, text: str, headings: Sequence[str] = ()) -> str:
 
 def products_of(title: str, text: str, headings: Sequence[str] = (), most: int = 3) -> list[str]:
     """The product words a page names, most weight first (at most `most`)."""
-    counts: Counter[str] = Counter()
-    for _where, weight, segment, _sentence in _segments(title, headings, text):
-        for product in _products_in(segment):
-            counts[product] += weight
-    return [p for p, _ in counts.most_common(most)]
+    return brands_and_products(title, text, headings, most=most)[1]
 
 
-def _segments(title: str, headings: Iterable[str], text: str,
-              anchors: Iterable[str] = ()) -> Iterable[tuple[str, float, str, str]]:
-    """(where, weight, phrase, sentence) for the title, each heading, each link text and each
-    phrase of the text, with the sentence the phrase stands in."""
-    for where, weight, block in (("title", TITLE_WEIGHT, title),
-                                 *(("heading", HEADING_WEIGHT, h) for h in headings),
-                                 *(("anchor", ANCHOR_WEIGHT, a) for a in anchors),
-                                 ("text", TEXT_WEIGHT, text)):
-        for sentence in _SENTENCE.split(_BRACKETS.sub("", block or "")):
-            for piece in _SEPARATORS.split(sentence):
-                piece = _clean(piece)
-                if piece:
-                    yield where, weight, piece, sentence
+Phrase = tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ...]]
+CACHED_CHARS = 1000  # blocks and sentences up to this long are remembered (titles, headings, links)
+
+
+def _phrases_of(block: str) -> tuple[Phrase, ...]:
+    """(phrase, its sentence, products named, (brand, product) claimed) for each phrase of a
+    block (a title, a heading, a link text or the text), cut at punctuation."""
+    return _cached_phrases(block) if len(block) <= CACHED_CHARS else _read_phrases(block)
+
+
+def _read_phrases(block: str) -> tuple[Phrase, ...]:
+    return tuple((piece, sentence, *_reading(piece))
+                 for sentence in _SENTENCE.split(_BRACKETS.sub("", block))
+                 for piece in map(_clean, _SEPARATORS.split(sentence)) if piece)
+
+
+_cached_phrases = lru_cache(maxsize=1 << 12)(_read_phrases)
 
 
 @lru_cache(maxsize=1 << 16)  # pages of one template repeat most of their phrases
@@ -288,6 +288,10 @@ def _phrase_brands(piece: str) -> tuple[tuple[str, str], ...]:
 
 def _impostor(sentence: str) -> bool:
     """Whether the sentence calls a number fake or its owner an impostor (IMPOSTOR_WORDS)."""
+    return _cached_impostor(sentence) if len(sentence) <= CACHED_CHARS else _reads_impostor(sentence)
+
+
+def _reads_impostor(sentence: str) -> bool:
     low = sentence.lower()
     if any(w in low for w in _IMPOSTOR_RUNS):
         return True
@@ -296,6 +300,9 @@ def _impostor(sentence: str) -> bool:
         return True
     joined = f" {' '.join(words)} "
     return any(p in joined for p in _IMPOSTOR_PHRASES)
+
+
+_cached_impostor = lru_cache(maxsize=1 << 12)(_reads_impostor)
 
 
 def _contact_title_names(title: str) -> list[str]:
