@@ -25,4 +25,7 @@ def packages() -> list[str]:
 
 
 setup(packages=packages(), package_dir=MAPPED,
-      ext_modules=[compiled_twin("_htmlscan"), compiled_twin("_runscan")])
+      ext_modules=[compiled_twin("_htmlscan"), compiled_twin("_runscan"),
+                   # the shingle hashing of spamline/brands/fingerprint.py
+                   Extension("spamline.brands._shingles", ["spamline/brands/_shingles.c"],
+                             extra_compile_args=["-O3"], optional=True)])

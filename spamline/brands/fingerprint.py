@@ -22,6 +22,8 @@ from datasketch import MinHash, MinHashLSH
 from lxml import etree
 from lxml.html import HtmlElement
 
+from spamline.phones.compiled import PURE_PYTHON
+
 NUM_PERM = 64
 BANDS, ROWS = 16, 4  # LSH bands for network linking: pages of one template share a band
 TEXT_SHINGLE = 5  # text tokens per shingle: a CJK character or a Latin word is one token
@@ -47,10 +49,10 @@ def filler_hashvalues(text: str, variable: Iterable[str] = ()) -> np.ndarray:
     """`hashvalues(boilerplate_tokens(text, variable))`, casefolding the joined tokens at once
     (casefolding maps each character alone, and no token holds the \\x1f that joins them)."""
     tokens = _masked_tokens(text, variable)
-    found = _slices("\x1f".join(tokens).casefold().encode("utf-8"), len(tokens), TEXT_SHINGLE)
+    found = _window_crcs("\x1f".join(tokens).casefold().encode("utf-8"), len(tokens), TEXT_SHINGLE)
     if found is None:  # only if _TOKEN ever matched \x1f (today it cannot: it is white space)
-        found = shingles(boilerplate_tokens(text, variable), TEXT_SHINGLE)
-    return _least(found)
+        return _least(shingles(boilerplate_tokens(text, variable), TEXT_SHINGLE))
+    return _least_of(found)
 
 
 def _masked_tokens(text: str, variable: Iterable[str]) -> list[str]:
@@ -80,14 +82,19 @@ def minhash(tokens: list[str], size: int = TEXT_SHINGLE) -> MinHash:
 
 def hashvalues(tokens: list[str], size: int = TEXT_SHINGLE) -> np.ndarray:
     """The values `minhash(tokens, size)` holds, computed without building a MinHash."""
-    return _least(shingles(tokens, size))
+    found = _window_crcs("\x1f".join(tokens).encode("utf-8"), len(tokens), size)
+    return _least(shingles(tokens, size)) if found is None else _least_of(found)
 
 
 def _least(items: list[bytes]) -> np.ndarray:
     """What datasketch's MinHash.update_batch computes for scheme affine32: CRC-32 of each
     shingle, the MurmurHash3 finalizer, then a * h + b mod 2**32 for each permutation,
     least over the shingles (tests/brands/test_fingerprint.py holds it to datasketch)."""
-    h = np.fromiter(map(_SHINGLE_HASH, items), dtype=np.uint32)
+    return _least_of(np.fromiter(map(_SHINGLE_HASH, items), dtype=np.uint32))
+
+
+def _least_of(h: np.ndarray) -> np.ndarray:
+    """`_least` from the shingles' CRC-32 values (a writable uint32 array)."""
     h ^= h >> np.uint32(16)
     h *= np.uint32(0x85EBCA6B)
     h ^= h >> np.uint32(13)
@@ -107,6 +114,18 @@ def shingles(tokens: list[str], size: int) -> list[bytes]:
     return found
 
 
+def window_crcs(data: bytes, count: int, size: int) -> np.ndarray | None:
+    """The CRC-32 of each shingle `_slices` cuts (None where it gives None): the reference of
+    the compiled twin _shingles.window_crcs."""
+    found = _slices(data, count, size)
+    return None if found is None else np.fromiter(map(_SHINGLE_HASH, found), dtype=np.uint32)
+
+
+def _compiled_window_crcs(data: bytes, count: int, size: int) -> np.ndarray | None:
+    found = _shingles.window_crcs(data, count, size)
+    return None if found is None else np.frombuffer(found, dtype=np.uint32).copy()
+
+
 def _slices(data: bytes, count: int, size: int) -> list[bytes] | None:
     """The shingles of `count` tokens joined by \\x1f in `data`, sliced at the separators rather
     than joined and encoded one by one (None when there are more \\x1f than separators)."""
@@ -119,6 +138,15 @@ def _slices(data: bytes, count: int, size: int) -> list[bytes] | None:
     starts = [0, *(cuts[:n - 1] + 1).tolist()]
     ends = [*cuts[size - 1:].tolist(), len(data)]
     return list(map(data.__getitem__, map(slice, starts, ends)))
+
+
+try:  # the compiled twin, unless not built or turned off (SPAMLINE_PURE_PYTHON=1)
+    if PURE_PYTHON:
+        raise ImportError("SPAMLINE_PURE_PYTHON is set")
+    from spamline.brands import _shingles
+    _window_crcs = _compiled_window_crcs
+except ImportError:
+    _window_crcs = window_crcs
 
 
 def from_hashvalues(hashvalues: bytes) -> MinHash:
