@@ -29,22 +29,25 @@ CHILD = r"""
 import dataclasses, pickle, sys, time
 from spamline.brands.features import page_features
 from spamline.brands.registry import BrandIndex
-inputs, brands, repeat = pickle.load(open(sys.argv[1], "rb"))
+sets, brands, repeat = pickle.load(open(sys.argv[1], "rb"))
 out = {"ms": {}, "features": {}}
 for label, index in (("none", BrandIndex([])), ("registered", BrandIndex(brands))):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        got = [page_features(t, x, h, m, index, u) for t, x, h, m, u in inputs]
-        best = min(best, time.process_time() - start)
-    out["ms"][label] = 1000 * best / len(inputs)
-    out["features"][label] = [dataclasses.asdict(f) for f in got]
+    out["features"][label] = []
+    for name, inputs in sets.items():
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.process_time()
+            got = [page_features(t, x, h, m, index, u) for t, x, h, m, u in inputs]
+            best = min(best, time.process_time() - start)
+        out["ms"][(name, label)] = 1000 * best / len(inputs)
+        out["features"][label] += [dataclasses.asdict(f) for f in got]
 pickle.dump(out, open(sys.argv[2], "wb"))
 """
 
 
-def inputs(quick: bool) -> tuple[list[tuple], list, list[str]]:
-    """(title, text, hits, html, url) per page, the registered brands, and the pages' names."""
+def inputs(quick: bool) -> tuple[dict[str, list[tuple]], list, list[str]]:
+    """(title, text, hits, html, url) per page of each set, the registered brands, and the
+    pages' names (in the sets' order)."""
     sys.path.insert(0, str(ROOT))
     import yaml
 
@@ -54,11 +57,12 @@ def inputs(quick: bool) -> tuple[list[tuple], list, list[str]]:
     from spamline.samplenet.pages import render_page
     from spamline.samplenet.site import SampleNetwork
 
-    pages, names, brands = [], [], []
+    sets: dict[str, list[tuple]] = {"sample network": [], "corpus": []}
+    names, brands = [], []
 
-    def add(name: str, body: bytes, content_type: str, url: str) -> None:
+    def add(where: str, name: str, body: bytes, content_type: str, url: str) -> None:
         doc = extract_document(body, content_type=content_type, url=url)
-        pages.append((doc.title, doc.text, doc.hits, html_of(body, content_type, doc.encoding), url))
+        sets[where].append((doc.title, doc.text, doc.hits, html_of(body, content_type, doc.encoding), url))
         names.append(name)
 
     for seed in (1,) if quick else (1, 2):
@@ -68,12 +72,12 @@ def inputs(quick: bool) -> tuple[list[tuple], list, list[str]]:
         for host in net.hosts:
             for path in net.paths(host):
                 page = render_page(net, host, path, 8000)
-                add(f"seed{seed}:{page.url}", page.body, page.content_type, page.url)
+                add("sample network", f"seed{seed}:{page.url}", page.body, page.content_type, page.url)
     corpus = ROOT / "tests/corpus/realworld"
     labels = yaml.safe_load((corpus / "labels.yaml").read_text(encoding="utf-8"))
     for file, label in labels.items():
-        add(file, (corpus / file).read_bytes(), "text/html", label["url"])
-    return pages, brands, names
+        add("corpus", file, (corpus / file).read_bytes(), "text/html", label["url"])
+    return sets, brands, names
 
 
 def export(rev: str, into: Path) -> Path:
@@ -99,31 +103,33 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs over all pages in each child")
     ap.add_argument("--quick", action="store_true", help="seed 1 and the corpus only")
     args = ap.parse_args()
-    pages, brands, names = inputs(args.quick)
+    sets, brands, names = inputs(args.quick)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "inputs.pickle"
-        data.write_bytes(pickle.dumps((pages, brands, args.repeat)))
+        data.write_bytes(pickle.dumps((sets, brands, args.repeat)))
         old_root = export(args.baseline, Path(tmp) / "old")
-        ms: dict[str, dict[str, list[float]]] = {"old": {}, "new": {}}
+        ms: dict[str, dict[tuple[str, str], list[float]]] = {"old": {}, "new": {}}
         results = {}
         for _ in range(args.rounds):
             for kind, root in (("old", old_root), ("new", ROOT)):
                 results[kind] = run(root, data, Path(tmp) / f"{kind}.pickle")
                 for label, value in results[kind]["ms"].items():
                     ms[kind].setdefault(label, []).append(value)
-    print(f"{len(pages)} pages ({sum(len(p[1]) for p in pages) / len(pages) / 1000:.1f} K chars "
-          f"of text each on average); load average {os.getloadavg()[0]:.1f}; CPU time, best of "
-          f"{args.rounds * args.repeat}")
-    print(f"{'registered brands':18} {args.baseline + ' ms/page':>16} {'this ms/page':>13} {'speed-up':>9}")
-    for label in ("none", "registered"):
-        old, new = min(ms["old"][label]), min(ms["new"][label])
-        print(f"{label:18} {old:16.3f} {new:13.3f} {old / new:8.2f}x")
+    print(f"load average {os.getloadavg()[0]:.1f}; CPU time per page, best of {args.rounds * args.repeat}")
+    print(f"{'pages':28} {'registered brands':18} {args.baseline + ' ms':>12} {'this ms':>8} {'speed-up':>9}")
+    for name, pages in sets.items():
+        chars = sum(len(p[1]) for p in pages) / len(pages) / 1000
+        for label in ("none", "registered"):
+            old, new = min(ms["old"][(name, label)]), min(ms["new"][(name, label)])
+            print(f"{f'{name} ({len(pages)}, {chars:.1f} K chars)':28} {label:18} {old:12.3f} "
+                  f"{new:8.3f} {old / new:8.2f}x")
+    total = sum(len(p) for p in sets.values())
     differ = [(label, names[i], key)
               for label in ("none", "registered")
               for i, (a, b) in enumerate(zip(results["old"]["features"][label],
                                              results["new"]["features"][label]))
               for key in a if a[key] != b[key]]
-    print(f"features identical on all {len(pages)} pages: {not differ}")
+    print(f"features identical on all {total} pages: {not differ}")
     for label, name, key in differ[:20]:
         print(f"  differs ({label} brands): {name}: {key}")
     return 1 if differ else 0
