@@ -162,6 +162,7 @@ def brands_and_products(title: str, text: str, headings: Sequence[str] = (),
         if key not in evidence or evidence[key][0] < weight:
             evidence[key] = (weight, f"{where}: {phrase.strip()[:80]}")
 
+    find = index.find if len(index) else None
     product_counts: Counter[str] = Counter()  # products of every phrase, links included
     named_products: Counter[str] = Counter()  # products of the title, headings and text
     for where, weight, block in (("title", TITLE_WEIGHT, title),
@@ -174,7 +175,7 @@ def brands_and_products(title: str, text: str, headings: Sequence[str] = (),
             if where != "anchor":
                 for product in found:
                     named_products[product] += weight
-            hits = index.find(segment)
+            hits = find(segment) if find else ()
             if not (phrases or hits):
                 continue
             if _impostor(sentence):
