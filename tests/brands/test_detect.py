@@ -195,3 +195,11 @@ def test_a_report_of_a_fake_number_claims_no_brand(title: str, text: str) -> Non
 def test_a_doorway_with_a_fraud_warning_keeps_its_brand(title: str, text: str, brand: str) -> None:
     [c, *_] = detect_brands(title, text)
     assert c.brand == brand
+
+
+def test_pages_parsed_in_threads_read_as_in_one() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    pages = [f"<html><h1>金盾 保险柜 {i}</h1><form><input></form><h2>b{i}</h2></html>" for i in range(200)]
+    alone = [headings_of(p) for p in pages]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(headings_of, pages)) == alone
