@@ -17,7 +17,7 @@ from spamline.cli.common import (
     to_jsonable,
 )
 from spamline.datadir import DataDir
-from spamline.evidence.scope import known_hubs
+from spamline.evidence.scope import brand_report, known_hubs
 from spamline.jobs.recheck import describe, page_states, takedown_fields
 from spamline.model import Brand
 from spamline.phones import normalize_number
@@ -97,8 +97,7 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
     with reading_store(store_url, data_dir) as store:
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
-        hubs = known_hubs(data_dir.root)  # shared hotlines are no brand's: see evidence.scope
-        rows = [r for r in store.brand_report(name) if r.e164 not in hubs]
+        rows = brand_report(store, name, known_hubs(data_dir.root))
         states = page_states(store, (r.url for r in rows))  # takedown status (spamline recheck)
     if as_json:
         print_json_lines({**to_jsonable(r), **takedown_fields(states.get(r.url))} for r in rows)

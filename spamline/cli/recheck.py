@@ -37,12 +37,14 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
     """
     from spamline.cli.crawl import parse_resolve
     from spamline.crawl import CrawlOptions, run_crawl
+    from spamline.evidence.scope import brand_report, known_hubs
     from spamline.jobs.recheck import RECHECK_JOB, recheck_history, spam_urls
     from spamline.store import open_store
 
     with open_store(store_url, data_dir) as store:
         if brand:
-            targets = list(dict.fromkeys([*urls, *(s.url for s in store.brand_report(brand))]))
+            listed = brand_report(store, brand, known_hubs(data_dir.root))
+            targets = list(dict.fromkeys([*urls, *(s.url for s in listed)]))
         else:
             targets = list(urls) or spam_urls(store)
     if not targets:
