@@ -56,7 +56,7 @@ def refresh_networks(data_dir: DataDir, store_url: str | None, err: bool = False
     pages (on stderr when `err`), and return how many there are."""
     with open_store(store_url, data_dir) as store:
         done = update(store, data_dir.root / STATE_FILE)
-        spam = spam_networks(done.result.networks, store.iter_captures())
+        spam = spam_networks(done.result.networks, store)
     click.echo(f"networks: {len(spam)} with spam pages, {len(done.result.networks)} in all "
                f"({done.mode}, {done.new_sightings} new sightings folded in); see "
                "`spamline networks` (--all for every one)", err=err)

@@ -60,8 +60,7 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                          if c.features.get("template")}
             official = {e: b.name for b in store.brands() for e in b.official}
             graph = graph_of(store.iter_sightings(), result.networks, templates, result.hubs, official)
-        nets = result.networks if show_all or show else spam_networks(result.networks,
-                                                                      store.iter_captures())
+        nets = result.networks if show_all or show else spam_networks(result.networks, store)
     if export:
         fmt, path = export
         export_graph(graph, fmt, path)

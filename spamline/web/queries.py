@@ -165,7 +165,7 @@ def networks(store: Store, scope: Scope, limit: int, offset: int, include_all: b
     brand owner's see only their own members."""
     nets = store.networks()
     if not include_all:
-        nets = spam_networks(nets, store.iter_captures())
+        nets = spam_networks(nets, store)
     visible = [n for n in nets if scope.allows_network(n)]
     rows = visible[offset:offset + limit + 1]
     if scope.restricted:
@@ -193,6 +193,8 @@ def _scoped_network(store: Store, scope: Scope, net: Network) -> Network:
         brands=[b for b in net.brands if scope.allows_brand(b)],
         domains=[d for d in net.domains if d in domains],
         templates=[t for t in net.templates if t in templates],
+        spam_numbers=None if net.spam_numbers is None else
+        [n for n in net.spam_numbers if n in numbers],
         pages=len({c.url for c in caps}),
         first_seen=min((c.captured_at for c in caps), default=""),
         last_seen=max((c.captured_at for c in caps), default=""),
