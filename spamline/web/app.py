@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from spamline import __version__
 from spamline.datadir import DataDir
@@ -31,11 +33,13 @@ log = logging.getLogger(__name__)
 def create_app(data_dir: DataDir, store_url: str | None = None, *,
                rate: float = 10.0, burst: int = 60,
                login_rate: float = 1 / 6, login_burst: int = 10,
-               read_only: bool = False) -> FastAPI:
+               read_only: bool = False, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     """The app over one data dir. Each user (token or session) may make ``rate`` req/s, bursts
     of ``burst``; each client address ``login_burst`` failed sign-ins, then ``login_rate``/s.
     ``read_only`` serves a read-only archive: nothing is written to the data dir (sessions
-    live in memory, evidence packages cannot be made)."""
+    live in memory, evidence packages cannot be made). ``trusted_proxies`` (addresses or
+    networks of reverse proxies in front of the app): only on a request from one of them do
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` name the client's address and scheme."""
     store = open_store(store_url, data_dir, read_only=read_only)
     users = Users.of(data_dir, read_only)
 
@@ -89,5 +93,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
         return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
     app.add_middleware(SecurityHeaders)
+    if trusted_proxies:  # outermost: every check after it sees the client, not the proxy
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
 
     return app
