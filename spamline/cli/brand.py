@@ -21,6 +21,7 @@ from spamline.evidence.scope import brand_report, known_hubs
 from spamline.jobs.recheck import describe, page_states, takedown_fields
 from spamline.model import Brand
 from spamline.phones import normalize_number
+from spamline.plural import plural
 from spamline.store import open_store
 
 
@@ -114,7 +115,7 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
         ([r.captured_at, r.e164, r.url, f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-",
           describe(states.get(r.url))] for r in rows),
         wide=["url", evidence, "page now"]))
-    click.echo(f"{len(rows)} sightings on {len({r.url for r in rows})} pages")
+    click.echo(f"{plural(len(rows), 'sighting')} on {plural(len({r.url for r in rows}), 'page')}")
     tally = Counter(s.state for s in states.values())
     click.echo("pages now: " + ", ".join(f"{n} {state}" for state, n in sorted(tally.items()))
                + " (run `spamline recheck` to refresh)")

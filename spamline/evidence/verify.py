@@ -30,6 +30,7 @@ from spamline.evidence.bounded import CHUNK, GzipMembers, LimitExceeded, Limits,
 from spamline.evidence.crosscheck import ArchiveCheck, compare_with_archive
 from spamline.evidence.digests import DIGEST_ALGORITHMS, RecordDigests, check_record
 from spamline.evidence.signing import SignatureCheck, Trust, check_signed_data
+from spamline.plural import plural
 
 PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
 
@@ -62,11 +63,13 @@ class Verification:
         return (checked or "none") + (f" (+ {skipped} not checkable)" if skipped else "")
 
     def summary(self) -> str:
-        return (f"{self.path}: OK: {self.files} files (SHA-256), {self.records} WARC records "
-                f"(record digests: {self.digest_summary()}), {self.index_lines} index lines, "
-                f"{self.pages} pages and {self.urls_rows} urls.csv rows verified; "
+        return (f"{self.path}: OK: {plural(self.files, 'file')} (SHA-256), "
+                f"{plural(self.records, 'WARC record')} "
+                f"(record digests: {self.digest_summary()}), "
+                f"{plural(self.index_lines, 'index line')}, {plural(self.pages, 'page')} and "
+                f"{plural(self.urls_rows, 'urls.csv row')} verified; "
                 f"{self.signature.describe()}" + (
-                    f"; {self.archive.matched} records identical to the archive's, "
+                    f"; {plural(self.archive.matched, 'record')} identical to the archive's, "
                     f"{self.archive.made_at_export} made at export" if self.archive else ""))
 
 

@@ -18,6 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from spamline import __version__
 from spamline.datadir import DataDir
+from spamline.plural import noun, plural
 from spamline.store import StoreUnavailable, open_store
 from spamline.web import api, pages, replay
 from spamline.web.auth import Users
@@ -64,6 +65,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
     app.state.limiter = TokenBucket(rate, burst)
     app.state.login_limiter = TokenBucket(login_rate, login_burst)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters.update(plural=plural, noun=noun)
 
     app.include_router(api.router)
     app.include_router(pages.router)

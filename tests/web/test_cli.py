@@ -88,3 +88,14 @@ def test_serve_on_a_busy_port_says_so_and_exits_1(tmp_path) -> None:
     assert result.exit_code == 1, result.output
     assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
     assert "serving" not in result.output
+
+
+def test_counts_of_one_read_as_one(site):
+    """CLI output says "1 sighting", "1 time on 1 page": never "1 sightings"."""
+    root = str(site.data_dir.root)
+    found = CliRunner().invoke(main, ["search", "400-555-0000", "--data-dir", root])
+    assert found.exit_code == 0 and found.output.rstrip().endswith("\n1 sighting")
+    profile = CliRunner().invoke(main, ["number", "400-555-0000", "--data-dir", root])
+    assert profile.exit_code == 0 and "seen 1 time on 1 page," in profile.output
+    found = CliRunner().invoke(main, ["search", "400-666-0000", "--data-dir", root])
+    assert found.output.rstrip().endswith("\n2 sightings")
