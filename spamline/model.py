@@ -164,3 +164,6 @@ class Network:
     first_seen: str = ""
     last_seen: str = ""
     explanations: list[str] = field(default_factory=list)  # why each link merged members
+    # members shown on a page judged spam, found by the network build (None: built before
+    # builds kept it; networks.spam then reads the captures)
+    spam_numbers: list[str] | None = None

@@ -17,10 +17,11 @@ from spamline.cli.common import (
     to_jsonable,
 )
 from spamline.datadir import DataDir
-from spamline.evidence.scope import known_hubs
+from spamline.evidence.scope import brand_report, known_hubs
 from spamline.jobs.recheck import describe, page_states, takedown_fields
 from spamline.model import Brand
 from spamline.phones import normalize_number
+from spamline.plural import plural
 from spamline.store import open_store
 
 
@@ -97,8 +98,7 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
     with reading_store(store_url, data_dir) as store:
         registered = any(name.casefold() in {n.casefold() for n in (b.name, *b.aliases)}
                          for b in store.brands())
-        hubs = known_hubs(data_dir.root)  # shared hotlines are no brand's: see evidence.scope
-        rows = [r for r in store.brand_report(name) if r.e164 not in hubs]
+        rows = brand_report(store, name, known_hubs(data_dir.root))
         states = page_states(store, (r.url for r in rows))  # takedown status (spamline recheck)
     if as_json:
         print_json_lines({**to_jsonable(r), **takedown_fields(states.get(r.url))} for r in rows)
@@ -115,7 +115,7 @@ def report(name: str, data_dir: DataDir, store_url: str | None, as_json: bool) -
         ([r.captured_at, r.e164, r.url, f"{r.warc_file}@{r.warc_offset}" if r.warc_file else "-",
           describe(states.get(r.url))] for r in rows),
         wide=["url", evidence, "page now"]))
-    click.echo(f"{len(rows)} sightings on {len({r.url for r in rows})} pages")
+    click.echo(f"{plural(len(rows), 'sighting')} on {plural(len({r.url for r in rows}), 'page')}")
     tally = Counter(s.state for s in states.values())
     click.echo("pages now: " + ", ".join(f"{n} {state}" for state, n in sorted(tally.items()))
                + " (run `spamline recheck` to refresh)")

@@ -14,6 +14,7 @@ from spamline.crawl import CrawlOptions, CrawlSummary, run_crawl
 from spamline.datadir import DataDir
 from spamline.networks.refresh import STATE_FILE, update
 from spamline.networks.spam import spam_networks
+from spamline.plural import plural
 from spamline.store import open_store
 
 
@@ -56,9 +57,9 @@ def refresh_networks(data_dir: DataDir, store_url: str | None, err: bool = False
     pages (on stderr when `err`), and return how many there are."""
     with open_store(store_url, data_dir) as store:
         done = update(store, data_dir.root / STATE_FILE)
-        spam = spam_networks(done.result.networks, store.iter_captures())
+        spam = spam_networks(done.result.networks, store)
     click.echo(f"networks: {len(spam)} with spam pages, {len(done.result.networks)} in all "
-               f"({done.mode}, {done.new_sightings} new sightings folded in); see "
+               f"({done.mode}, {plural(done.new_sightings, 'new sighting')} folded in); see "
                "`spamline networks` (--all for every one)", err=err)
     return len(done.result.networks)
 
@@ -66,15 +67,18 @@ def refresh_networks(data_dir: DataDir, store_url: str | None, err: bool = False
 def print_summary(summary: CrawlSummary, data_dir: DataDir, err: bool = False) -> None:
     """The end-of-crawl report, on stdout (stderr when `err`, as with --json)."""
     click.echo(
-        f"crawled {summary.pages} pages in {summary.seconds:.1f}s "
-        f"({summary.pages_per_second:.1f} pages/s): {summary.numbers} number occurrences "
-        f"on {summary.pages_with_numbers} pages, {summary.failed} failed requests", err=err
+        f"crawled {plural(summary.pages, 'page')} in {summary.seconds:.1f}s "
+        f"({summary.pages_per_second:.1f} pages/s): {plural(summary.numbers, 'number occurrence')} "
+        f"on {plural(summary.pages_with_numbers, 'page')}, "
+        f"{plural(summary.failed, 'failed request')}", err=err
     )
     if summary.not_text:
-        click.echo(f"{summary.not_text} responses were not text (archived, not read for numbers)",
+        click.echo(f"{plural(summary.not_text, 'response was', 'responses were')} not text "
+                   "(archived, not read for numbers)",
                    err=err)
     for reason, count in summary.not_read.items():
-        click.echo(f"{count} pages were not read: {reason} (archived; see --page-budget)", err=err)
+        click.echo(f"{plural(count, 'page was', 'pages were')} not read: {reason} "
+                   "(archived; see --page-budget)", err=err)
     click.echo(f"job {summary.job}: {summary.finish_reason}; log {summary.log_file}", err=err)
     if summary.resumable:
         click.echo("the crawl stopped early; run the same command again to resume it", err=err)

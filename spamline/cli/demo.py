@@ -21,6 +21,7 @@ from spamline.cli.crawl import print_summary, refresh_networks, summary_json
 from spamline.crawl import CrawlOptions, run_crawl
 from spamline.datadir import DataDir
 from spamline.model import Brand
+from spamline.plural import plural
 from spamline.samplenet import GroundTruth, SampleNetworkServer
 from spamline.store import open_store
 
@@ -54,10 +55,10 @@ def report_store(truth: GroundTruth, data_dir: DataDir, err: bool = False) -> di
                 brand_pages[s.brand].add(s.url)
     numbers = {n for nums in found.values() for n in nums}
     score = truth.score(found)
-    click.echo(f"found {len(numbers)} distinct numbers on {len(found)} pages; "
+    click.echo(f"found {plural(len(numbers), 'distinct number')} on {plural(len(found), 'page')}; "
                f"scored against the ground truth: {score}", err=err)
     ranked = sorted(brand_pages.items(), key=lambda kv: -len(kv[1]))
-    click.echo("brands claimed: " + ", ".join(f"{b} ({len(p)} pages)" for b, p in ranked), err=err)
+    click.echo("brands claimed: " + ", ".join(f"{b} ({plural(len(p), 'page')})" for b, p in ranked), err=err)
     return {"numbers": len(numbers), "pages": len(found),
             "score": {"precision": round(score.precision, 4), "recall": round(score.recall, 4),
                       "tp": score.tp, "fp": score.fp, "fn": score.fn},

@@ -15,6 +15,7 @@ from spamline.cli.common import (
     store_option,
 )
 from spamline.datadir import DataDir, DataDirError
+from spamline.plural import plural
 
 if TYPE_CHECKING:
     from spamline.evidence.signing import Signer
@@ -87,7 +88,7 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         click.echo(f"note: {value!r} is not registered, so every number counts as not official; "
                    f"register it with `spamline brand add {value} --official NUMBER`", err=True)
     if left_out:
-        click.echo(f"left out {len(left_out)} page(s) showing only official numbers of "
+        click.echo(f"left out {plural(len(left_out), 'page')} showing only official numbers of "
                    f"{scope.brand.name if scope.brand else value}", err=True)
     if scope.brand is not None and left_out and not captures:
         raise click.ClickException(
@@ -111,8 +112,9 @@ def export(number: str | None, brand: str | None, network_id: str | None, domain
         row["path"] = str(result.path)
         print_json_lines([row])
     else:
-        click.echo(f"wrote {result.path}: {result.pages} pages, {result.records} WARC records, "
-                   f"{result.screenshots} screenshots; check it with "
+        click.echo(f"wrote {result.path}: {plural(result.pages, 'page')}, "
+                   f"{plural(result.records, 'WARC record')}, "
+                   f"{plural(result.screenshots, 'screenshot')}; check it with "
                    f"`spamline evidence verify --data-dir {data_dir.root} {result.path}`")
 
 
@@ -212,7 +214,7 @@ def verify(package: str, data_dir: str | None, trust_files: tuple[str, ...],
             for problem in result.problems:
                 click.echo(problem, err=True)
         raise click.ClickException(
-            f"{package}: {len(result.problems)} problem(s); the package is not as exported "
+            f"{package}: {plural(len(result.problems), 'problem')}; the package is not as exported "
             "by a signer you trust. Do not file it; export a fresh package from the archive.")
     if not as_json:
         click.echo(result.summary())

@@ -20,6 +20,7 @@ from spamline.networks.graph import graph_of
 from spamline.networks.refresh import STATE_FILE, rebuild, update
 from spamline.networks.render import render_svg
 from spamline.networks.spam import spam_networks
+from spamline.plural import plural
 from spamline.store import open_store
 
 
@@ -60,8 +61,7 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
                          if c.features.get("template")}
             official = {e: b.name for b in store.brands() for e in b.official}
             graph = graph_of(store.iter_sightings(), result.networks, templates, result.hubs, official)
-        nets = result.networks if show_all or show else spam_networks(result.networks,
-                                                                      store.iter_captures())
+        nets = result.networks if show_all or show else spam_networks(result.networks, store)
     if export:
         fmt, path = export
         export_graph(graph, fmt, path)
@@ -86,7 +86,7 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
         return
     if not nets:
         hidden = len(result.networks)
-        click.echo(f"no spam networks ({hidden} network(s) of pages not judged spam: see them "
+        click.echo(f"no spam networks ({plural(hidden, 'network')} of pages not judged spam: see them "
                    "with --all)" if hidden else "no networks yet: crawl pages with numbers first "
                    "(`spamline crawl URL` or `spamline demo`)", err=True)
         return
@@ -97,9 +97,9 @@ def networks(data_dir: DataDir, store_url: str | None, as_json: bool, full: bool
         wide=["numbers", "domains", "brands"]))
     hubs = ", ".join(sorted(result.hubs)) or "none"
     hidden = len(result.networks) - len(nets)
-    click.echo(f"{len(nets)} networks ({done.mode}: {done.new_sightings} sightings folded in); "
+    click.echo(f"{plural(len(nets), 'network')} ({done.mode}: {plural(done.new_sightings, 'sighting')} folded in); "
                f"hubs not used as links: {hubs}"
-               + (f"; {hidden} network(s) without a spam page not shown (--all)" if hidden else ""))
+               + (f"; {plural(hidden, 'network')} without a spam page not shown (--all)" if hidden else ""))
 
 
 def _find(nets: list[Network], nid: str) -> Network:

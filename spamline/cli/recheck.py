@@ -13,6 +13,7 @@ from spamline.cli.common import (
 )
 from spamline.cli.crawl import trust_proxy_option
 from spamline.datadir import DataDir
+from spamline.plural import plural
 
 
 @click.command()
@@ -37,12 +38,14 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
     """
     from spamline.cli.crawl import parse_resolve
     from spamline.crawl import CrawlOptions, run_crawl
+    from spamline.evidence.scope import brand_report, known_hubs
     from spamline.jobs.recheck import RECHECK_JOB, recheck_history, spam_urls
     from spamline.store import open_store
 
     with open_store(store_url, data_dir) as store:
         if brand:
-            targets = list(dict.fromkeys([*urls, *(s.url for s in store.brand_report(brand))]))
+            listed = brand_report(store, brand, known_hubs(data_dir.root))
+            targets = list(dict.fromkeys([*urls, *(s.url for s in listed)]))
         else:
             targets = list(urls) or spam_urls(store)
     if not targets:
@@ -56,7 +59,7 @@ def recheck(data_dir: DataDir, store_url: str | None, urls: tuple[str, ...], bra
             progress=False, spider="spamline.crawler.spiders.recheck.RecheckSpider",
             settings={"SPAMLINE_TRUST_PROXY": trust_proxy},
         ))
-        click.echo(f"rechecked {len(targets)} pages in {summary.seconds:.1f}s "
+        click.echo(f"rechecked {plural(len(targets), 'page')} in {summary.seconds:.1f}s "
                    f"({summary.failed} without a response)", err=True)
     with open_store(store_url, data_dir) as store:
         statuses = [s for s in (recheck_history(store, url) for url in targets) if s]

@@ -16,6 +16,7 @@ from spamline.cli.common import (
 )
 from spamline.datadir import DataDir
 from spamline.jobs.config import Job, JobConfigError, load_jobs
+from spamline.plural import plural
 
 BUSY_EXIT = 75  # EX_TEMPFAIL: the job is running elsewhere; try later
 
@@ -56,7 +57,7 @@ def run(config: Path, data_dir: DataDir, store_url: str | None, once: bool,
     failures = scheduler.run(once=once, duration=duration)
     if failures:
         raise click.ClickException(
-            f"{failures} run(s) failed; see {data_dir.jobs}/runs.jsonl and each job's crawl.log")
+            f"{plural(failures, 'run')} failed; see {data_dir.jobs}/runs.jsonl and each job's crawl.log")
 
 
 @schedule.command("run-job")
@@ -89,8 +90,9 @@ def run_job(config: Path, name: str, data_dir: DataDir, store_url: str | None,
     except JobBusy as exc:
         click.echo(f"{exc}; not started again", err=True)
         raise SystemExit(BUSY_EXIT)
-    click.echo(f"job {name}: {summary.finish_reason}, {summary.pages} pages, "
-               f"{summary.numbers} numbers on {summary.pages_with_numbers} pages")
+    click.echo(f"job {name}: {summary.finish_reason}, {plural(summary.pages, 'page')}, "
+               f"{plural(summary.numbers, 'number')} on "
+               f"{plural(summary.pages_with_numbers, 'page')}")
     if code:
         raise click.ClickException(f"job {name}: no seed could be fetched; see {summary.log_file}")
 

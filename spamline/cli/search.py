@@ -18,6 +18,7 @@ from spamline.cli.common import (
 from spamline.datadir import DataDir
 from spamline.phones.normalize import number_readings
 from spamline.model import Sighting
+from spamline.plural import plural
 from spamline.store.base import SearchFilters
 
 # the --json contract's fields first (DESIGN.md), then the rest of a sighting
@@ -67,7 +68,7 @@ def search(query: str, data_dir: DataDir, store_url: str | None, as_json: bool, 
     print_table(make_table(
         ["number", "captured", "domain", "brand", "url", "warc", *(["matched"] if matched else [])],
         (_cells(r, matched) for r in rows), wide=["domain", "brand", "url", "warc"]))
-    click.echo(f"{len(rows)} sightings" + (" (limit reached; use --limit)" if len(rows) == limit else ""))
+    click.echo(plural(len(rows), "sighting") + (" (limit reached; use --limit)" if len(rows) == limit else ""))
 
 
 @click.command()
@@ -95,7 +96,7 @@ def number(number: str, data_dir: DataDir, store_url: str | None, as_json: bool,
         return
     p = dataclasses.asdict(profile)
     click.echo(f"{p['e164']}  ({p['number_type']})  network {p['network_id'] or '-'}")
-    click.echo(f"seen {p['sightings']} times on {p['pages']} pages, "
+    click.echo(f"seen {plural(p['sightings'], 'time')} on {plural(p['pages'], 'page')}, "
                f"first {p['first_seen']}, last {p['last_seen']}")
     for title, key in (("brands", "brands"), ("domains", "domains")):
         items = ", ".join(f"{k} ({v})" for k, v in sorted(p[key].items(), key=lambda kv: -kv[1]))

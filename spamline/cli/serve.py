@@ -1,6 +1,7 @@
 """`spamline serve`: the web app and JSON API over the data dir's store."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 
@@ -16,10 +17,17 @@ from spamline.store import StoreUnavailable
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> None:
+@click.option("--trust-proxy", "proxies", multiple=True, metavar="ADDRESS",
+              callback=lambda ctx, param, value: [_proxy_address(v) for v in value],
+              help="A reverse proxy in front of the app (IP address or network, repeatable): "
+                   "its X-Forwarded-For and X-Forwarded-Proto name the client's address (the "
+                   "sign-in limit) and scheme. Without it they are ignored.")
+def serve(data_dir: DataDir, store_url: str | None, host: str, port: int,
+          proxies: list[str]) -> None:
     """Serve the web UI and the JSON API (described at /openapi.json).
 
-    Sign in with a token from `spamline user add`.
+    Sign in with a token from `spamline user add`. Behind an https proxy, pass its address with
+    --trust-proxy, so the app knows its pages are served over https.
     """
     import uvicorn
 
@@ -27,7 +35,7 @@ def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> Non
 
     read_only = not os.access(data_dir.root, os.W_OK)
     try:
-        app = create_app(data_dir, store_url, read_only=read_only)
+        app = create_app(data_dir, store_url, read_only=read_only, trusted_proxies=proxies)
     except (StoreUnavailable, ValueError) as exc:  # AuthError is a ValueError
         raise click.ClickException(str(exc)) from exc
     if read_only:
@@ -41,6 +49,14 @@ def serve(data_dir: DataDir, store_url: str | None, host: str, port: int) -> Non
                "(API described at /openapi.json)", err=True)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def _proxy_address(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an IP address or network (such as 10.0.0.5 "
+                                 "or 10.0.0.0/24)", param_hint="--trust-proxy") from None
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -30,8 +30,10 @@ def find_browser() -> str | None:
 
 
 def run_headless(args: Sequence[str], url: str, *, timeout: float, browser: str | None = None,
-                 allow: str = "") -> subprocess.CompletedProcess[bytes]:
-    """Run headless chromium on `url` with extra `args`; kill it after `timeout` seconds."""
+                 allow: str = "", scrollbars: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """Run headless chromium on `url` with extra `args`; kill it after `timeout` seconds.
+    Scrollbars are hidden unless `scrollbars` (a screenshot then shows whether the page
+    overflows the window, and by how much)."""
     browser = browser or find_browser()
     if browser is None:
         raise BrowserError("no chromium found; install Debian's chromium package")
@@ -41,7 +43,7 @@ def run_headless(args: Sequence[str], url: str, *, timeout: float, browser: str 
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--no-default-browser-check", f"--user-data-dir={home}/profile",
                "--proxy-server=127.0.0.1:9", f"--proxy-bypass-list={bypass}",
-               "--hide-scrollbars", *args, url]
+               *([] if scrollbars else ["--hide-scrollbars"]), *args, url]
         # its own process group, so a timeout ends chromium's helper processes too
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 env={**os.environ, "HOME": home}, start_new_session=True)

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from spamline import __version__
-from spamline.evidence import cdxj
+from spamline.evidence import cdxj, screenshot
 from spamline.evidence.notices import Notice, build_notices
 from spamline.evidence.records import (
     ArchivedRecord,
@@ -44,7 +44,7 @@ from spamline.evidence.records import (
 )
 from spamline.evidence.report import ReportEntry, hit_view, render_report, urls_csv
 from spamline.evidence.scope import Scope
-from spamline.evidence.screenshot import ScreenshotError, find_browser, render_html
+from spamline.evidence.screenshot import Screenshot, ScreenshotError, find_browser, render_html
 from spamline.evidence.signing import Signer, SigningError
 from spamline.evidence.summary import ExportContext, page_now, summarize
 from spamline.evidence.writer import Sha256WARCWriter
@@ -200,7 +200,7 @@ def _ingested_original(refers_to: dict) -> cdxj.IndexEntry:
                                     "length": refers_to["length"]})
 
 
-def _screenshot(page: _Page, browser: str) -> bytes:
+def _screenshot(page: _Page, browser: str) -> Screenshot:
     rec = page.payload_record
     content_type = rec.header("Content-Type") or ""
     if "html" not in content_type.lower():
@@ -215,24 +215,30 @@ def _screenshot(page: _Page, browser: str) -> bytes:
 
 
 def _screenshots(pages: list[_Page], warc: _PackageWarc, browser: str,
-                 say: Callable[[str], None]) -> tuple[dict[int, tuple[bytes, str]], list[str]]:
+                 say: Callable[[str], None]
+                 ) -> tuple[dict[int, tuple[bytes, str]], list[str], list[str]]:
     """One screenshot per URL, of its latest capture (pages are in _capture_order):
-    {page index: (png, resource record id)}, and "URL (capture time): reason" per skip."""
+    {page index: (png, resource record id)}, "URL (capture time): reason" per skip, and
+    "URL (capture time): how tall" per page taller than the screenshot's bound."""
     latest = {page.capture.url: i for i, page in enumerate(pages)}
     shots: dict[int, tuple[bytes, str]] = {}
     skipped: list[str] = []
+    cut: list[str] = []
     with ThreadPoolExecutor(max_workers=SCREENSHOT_WORKERS) as pool:
         futures = {i: pool.submit(_screenshot, pages[i], browser) for i in latest.values()}
         for i, future in futures.items():
             page = pages[i]
             try:
-                png = future.result()
+                shot = future.result()
             except ScreenshotError as exc:
                 skipped.append(f"{page.capture.url} ({page.ts}): {exc}")
                 continue
             say(f"screenshot {page.capture.url}")
-            shots[i] = (png, warc.add_screenshot(page, png))
-    return shots, skipped
+            shots[i] = (shot.png, warc.add_screenshot(page, shot.png))
+            if shot.cut:
+                cut.append(f"{page.capture.url} ({page.ts}): about {shot.page_height} px tall; "
+                           f"the screenshot shows its first {shot.height} px")
+    return shots, skipped, cut
 
 
 def _entry(page: _Page, screenshot: bytes | None, screenshot_id: str,
@@ -279,6 +285,7 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
     skipped: list[str] = []
     notes: list[str] = []
     shots_skipped: list[str] = []
+    shots_cut: list[str] = []
     created = utc_now()
     title = title or f"spamline evidence: {selection}"
     out = Path(out)
@@ -299,8 +306,9 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
                 notes.append("screenshots skipped: no chromium found "
                              "(install Debian's chromium package to get them)")
             if browser:
-                shots, shots_skipped = _screenshots(pages, warc, browser, say)
+                shots, shots_skipped, shots_cut = _screenshots(pages, warc, browser, say)
                 notes += [f"no screenshot of {reason}" for reason in shots_skipped]
+                notes += [f"screenshot cut short: {line}" for line in shots_cut]
         finally:
             warc.close()
 
@@ -318,7 +326,8 @@ def export_package(captures: Sequence[Capture], warcs: Path, out: Path, *, selec
         (tmp / "report.html").write_text(render_report(
             entries, title=title, selection=selection, created=created, software=SOFTWARE,
             warc_name=WARC_NAME, wacz_version=WACZ_VERSION, summary=summary, notices=notices,
-            skipped_shots=shots_skipped),
+            skipped_shots=shots_skipped, cut_shots=shots_cut,
+            max_height=screenshot.MAX_HEIGHT),
             encoding="utf-8")
         members["report/report.html"] = tmp / "report.html"
         (tmp / "urls.csv").write_text(urls_csv(entries), encoding="utf-8")

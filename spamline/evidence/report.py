@@ -88,16 +88,18 @@ def group_by_domain(entries: list[ReportEntry]) -> list[tuple[str, list[ReportEn
 
 def render_report(entries: list[ReportEntry], *, title: str, selection: str, created: str,
                   software: str, warc_name: str, wacz_version: str, summary: object = None,
-                  notices: Sequence[object] = (), skipped_shots: Sequence[str] = ()) -> str:
+                  notices: Sequence[object] = (), skipped_shots: Sequence[str] = (),
+                  cut_shots: Sequence[str] = (), max_height: int = 0) -> str:
     """report.html: self-contained (screenshots inline), no scripts, prints cleanly; the
-    executive summary (summary.Summary) first, the takedown notices (notices.Notice) last."""
+    executive summary (summary.Summary) first, the takedown notices (notices.Notice) last;
+    pages without a screenshot, and those whose screenshot stops at `max_height` px, listed."""
     env = Environment(loader=PackageLoader("spamline.evidence", "templates"),
                       autoescape=select_autoescape(["html"]))
     return env.get_template("report.html").render(
         title=title, selection=selection, created=created, software=software,
         warc_name=warc_name, wacz_version=wacz_version, entries=entries,
         groups=group_by_domain(entries), summary=summary, notices=notices,
-        skipped_shots=skipped_shots)
+        skipped_shots=skipped_shots, cut_shots=cut_shots, max_height=max_height)
 
 
 def urls_csv(entries: list[ReportEntry]) -> str:

@@ -8,6 +8,9 @@ no one brand is given). Pages showing only official (or hub) numbers are left
 out and counted. Every number in any package is marked: official for the
 selected brand, official number of another registered brand, shared hotline, or
 not official.
+
+`brand_report` applies the same rule (`Scope.advertised`) to a brand's sightings: it is what
+`spamline brand report`, the web brand page and API, and the takedown status of a brand read.
 """
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spamline.model import Brand, Capture
+from spamline.model import Brand, Capture, Sighting
+from spamline.store.base import Store
 from spamline.store.query import find_brand
 
 OFFICIAL, NOT_OFFICIAL, HUB = "official", "not official", "shared hotline"
@@ -87,3 +91,10 @@ class Scope:
         kept_urls = {c.url for c in kept}
         left_out = sorted({c.url for c in captures if c.hits and c.url not in kept_urls})
         return kept, left_out
+
+
+def brand_report(store: Store, name: str, hubs: Iterable[str] = ()) -> list[Sighting]:
+    """The sightings that give the brand (or an alias) a number it neither owns nor shares as a
+    hub, newest first: the pages a `--brand` package holds (`Scope.select`)."""
+    scope = Scope.of("brand", name, store.brands(), hubs)
+    return [s for s in store.brand_report(name) if scope.advertised(s.e164)]

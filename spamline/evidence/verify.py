@@ -30,6 +30,7 @@ from spamline.evidence.bounded import CHUNK, GzipMembers, LimitExceeded, Limits,
 from spamline.evidence.crosscheck import ArchiveCheck, compare_with_archive
 from spamline.evidence.digests import DIGEST_ALGORITHMS, RecordDigests, check_record
 from spamline.evidence.signing import SignatureCheck, Trust, check_signed_data
+from spamline.plural import plural
 
 PACKAGE_FILES = ("datapackage.json", "datapackage-digest.json")
 
@@ -62,11 +63,13 @@ class Verification:
         return (checked or "none") + (f" (+ {skipped} not checkable)" if skipped else "")
 
     def summary(self) -> str:
-        return (f"{self.path}: OK: {self.files} files (SHA-256), {self.records} WARC records "
-                f"(record digests: {self.digest_summary()}), {self.index_lines} index lines, "
-                f"{self.pages} pages and {self.urls_rows} urls.csv rows verified; "
+        return (f"{self.path}: OK: {plural(self.files, 'file')} (SHA-256), "
+                f"{plural(self.records, 'WARC record')} "
+                f"(record digests: {self.digest_summary()}), "
+                f"{plural(self.index_lines, 'index line')}, {plural(self.pages, 'page')} and "
+                f"{plural(self.urls_rows, 'urls.csv row')} verified; "
                 f"{self.signature.describe()}" + (
-                    f"; {self.archive.matched} records identical to the archive's, "
+                    f"; {plural(self.archive.matched, 'record')} identical to the archive's, "
                     f"{self.archive.made_at_export} made at export" if self.archive else ""))
 
 
@@ -138,8 +141,9 @@ def verify_package(path: str | Path, *, trust: Trust | None = None, allow_unsign
             elif name.startswith("archive/") and name.endswith(".warc"):
                 result.problems.append(f"{name}: uncompressed WARC; verify reads gzip WARCs only")
         _check_indexes(zf, names, warc_records, result, limits)
-        _check_urls_csv(zf, names, warc_records, result, limits)
-        _check_report(zf, names, warc_records, result, limits)
+        cited = _Records.of(warc_records)
+        _check_urls_csv(zf, names, cited, result, limits)
+        _check_report(zf, names, cited, result, limits)
     result.records_by_file = warc_records
     if archive is not None:
         result.archive = compare_with_archive(
@@ -312,14 +316,27 @@ def _check_indexes(zf: zipfile.ZipFile, names: list[str],
                 result.problems.append(f"{name}: page {key[0]} at {page['ts']} is not in the index")
 
 
-def _check_urls_csv(zf: zipfile.ZipFile, names: list[str],
-                    warcs: dict[str, dict[int, RecordDigests]], result: Verification,
-                    limits: Limits) -> None:
+@dataclass
+class _Records:
+    """The package's records as urls.csv and report.html cite them, indexed once for both."""
+
+    by_id: dict[str, RecordDigests]  # by WARC-Record-ID as written ("<urn:uuid:...>")
+    bare_ids: set[str]  # the ids without their angle brackets, as the report prints them
+    digests: set[str]  # payload digests, canonical (cdxj.canonical_digest)
+
+    @classmethod
+    def of(cls, warcs: dict[str, dict[int, RecordDigests]]) -> _Records:
+        every = [rec for records in warcs.values() for rec in records.values()]
+        return cls({rec.record_id: rec for rec in every}, {r.record_id.strip("<>") for r in every},
+                   {cdxj.canonical_digest(rec.payload_digest) for rec in every})
+
+
+def _check_urls_csv(zf: zipfile.ZipFile, names: list[str], records: _Records,
+                    result: Verification, limits: Limits) -> None:
     """Each urls.csv row names a record of the package, with its URL and payload digest."""
     name = "report/urls.csv"
     if name not in names:
         return
-    by_id = {rec.record_id: rec for records in warcs.values() for rec in records.values()}
     lines = _member_lines(zf, name, result, limits)
     try:
         for row in csv.DictReader(lines):
@@ -327,7 +344,7 @@ def _check_urls_csv(zf: zipfile.ZipFile, names: list[str],
                 result.problems.append(f"{name}: a row without record_id, so not checkable")
                 continue
             result.urls_rows += 1
-            rec = by_id.get(row["record_id"])
+            rec = records.by_id.get(row["record_id"])
             if rec is None or rec.url != row.get("url") or (
                     row.get("payload_digest") and row["payload_digest"] != rec.payload_digest):
                 result.problems.append(f"{name}: row for {row.get('url')} does not match record "
@@ -340,24 +357,20 @@ _RECORD_ID = re.compile(r"urn:uuid:[0-9a-fA-F-]{36}")
 _SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
 
 
-def _check_report(zf: zipfile.ZipFile, names: list[str],
-                  warcs: dict[str, dict[int, RecordDigests]], result: Verification,
-                  limits: Limits) -> None:
+def _check_report(zf: zipfile.ZipFile, names: list[str], records: _Records,
+                  result: Verification, limits: Limits) -> None:
     """Every record id and SHA-256 digest report.html cites is one of the package's records."""
     name = "report/report.html"
     if name not in names:
         return
-    records = [rec for recs in warcs.values() for rec in recs.values()]
-    ids = {rec.record_id.strip("<>") for rec in records}
-    digests = {cdxj.canonical_digest(rec.payload_digest) for rec in records}
     cited: set[str] = set()
     for line in _member_lines(zf, name, result, limits):
         for rid in _RECORD_ID.findall(line):
-            if rid not in ids and rid not in cited:
+            if rid not in records.bare_ids and rid not in cited:
                 result.problems.append(f"{name}: cites record {rid}, which is not in the package")
             cited.add(rid)
         for digest in _SHA256.findall(line):
-            if digest not in digests and digest not in cited:
+            if digest not in records.digests and digest not in cited:
                 result.problems.append(f"{name}: cites digest {digest}, which no record of the "
                                        "package has")
             cited.add(digest)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spamline.crawler.failures import DESCRIPTIONS, NXDOMAIN
+from spamline.evidence.scope import brand_report
 from spamline.model import Capture
 from spamline.store.base import Store
 
@@ -158,10 +159,11 @@ def page_states(store: Store, urls: Iterable[str]) -> dict[str, PageStatus]:
     return {url: status for url, status in found.items() if status is not None}
 
 
-def brand_takedowns(store: Store, brand: str) -> list[PageStatus]:
-    """Takedown status of each page that gives the brand a number it does not own
-    (for `spamline brand report` and the web API)."""
-    return list(page_states(store, (s.url for s in store.brand_report(brand))).values())
+def brand_takedowns(store: Store, brand: str, hubs: Iterable[str] = ()) -> list[PageStatus]:
+    """Takedown status of each page the brand's report lists (`evidence.scope.brand_report`:
+    a number the brand does not own, `hubs` left out), for the web page and API."""
+    rows = brand_report(store, brand, hubs)
+    return list(page_states(store, (s.url for s in rows)).values())
 
 
 def takedown_fields(status: PageStatus | None) -> dict[str, str | None]:

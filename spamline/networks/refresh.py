@@ -14,6 +14,7 @@ from pathlib import Path
 from spamline.model import Sighting, stable_id
 from spamline.networks.build import BuildResult, build_networks
 from spamline.networks.incremental import update_networks
+from spamline.networks.spam import mark_spam, page_is_spam
 from spamline.store.base import Store
 
 STATE_FILE = "networks-state.json"
@@ -53,12 +54,19 @@ class Refresh:
 
 
 def rebuild(store: Store, state_path: Path) -> Refresh:
-    """Cluster every sighting again (ids kept where members overlap the stored networks)."""
+    """Cluster every sighting again (ids kept where members overlap the stored networks) and
+    mark which networks are spam."""
     brands = store.brands()
-    templates = {c.url: c.features["template"] for c in store.iter_captures()
-                 if c.features.get("template")}
+    templates: dict[str, str] = {}
+    spam: set[str] = set()
+    for c in store.iter_captures():
+        if c.features.get("template"):
+            templates[c.url] = c.features["template"]
+        if page_is_spam(c):
+            spam.update(h.e164 for h in c.hits)
     seen = _Watermark()
     result = build_networks(seen.track(store.iter_sightings()), brands, store.networks(), templates)
+    mark_spam(result.networks, spam)
     store.save_networks(result.networks)
     NetworkState(seen.newest, _registry_digest(store), result.hubs, result.shared_domains).save(state_path)
     return Refresh(result, "rebuild", seen.count)
@@ -66,9 +74,14 @@ def rebuild(store: Store, state_path: Path) -> Refresh:
 
 def update(store: Store, state_path: Path) -> Refresh:
     """Fold in sightings captured after the last refresh; rebuild when there is no usable
-    state or the brand registry changed."""
+    state, the brand registry changed or the stored networks are not marked spam or not.
+
+    A member is a spam number when an earlier page judged spam showed it (it is among its old
+    network's `spam_numbers`) or a new one does, so only the new pages are read."""
     state = NetworkState.load(state_path)
-    if state is None or state.registry != _registry_digest(store):
+    previous = store.networks()
+    if (state is None or state.registry != _registry_digest(store)
+            or any(n.spam_numbers is None for n in previous)):
         return rebuild(store, state_path)
     old_urls: set[str] = set()
     new: list[Sighting] = []
@@ -77,17 +90,22 @@ def update(store: Store, state_path: Path) -> Refresh:
             new.append(s)
         else:
             old_urls.add(s.url)
-    previous = store.networks()
     if not new:
         return Refresh(BuildResult(previous, state.hubs, state.shared_domains), "unchanged")
     templates = {}
+    spam = {e for n in previous for e in n.spam_numbers or ()}
+    new_captures = {s.capture_id for s in new}
     for url in {s.url for s in new}:
-        for c in store.captures(url=url)[:1]:
+        found = store.captures(url=url)
+        for c in found[:1]:
             if c.features.get("template"):
                 templates[url] = c.features["template"]
+        spam.update(h.e164 for c in found if c.capture_id in new_captures and page_is_spam(c)
+                    for h in c.hits)
     result = update_networks(previous, new, old_urls=old_urls, hubs=state.hubs,
                              shared=state.shared_domains, brands=store.brands(),
                              page_templates=templates)
+    mark_spam(result.networks, spam)
     store.save_networks(result.networks)
     state.watermark = max(state.watermark, *(s.captured_at for s in new))
     state.hubs, state.shared_domains = result.hubs, result.shared_domains

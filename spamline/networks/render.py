@@ -8,6 +8,7 @@ import networkx as nx
 
 from spamline.model import Network
 from spamline.networks.graph import network_subgraph, node_id
+from spamline.plural import plural
 
 COLORS = {"number": "#d62728", "domain": "#1f77b4", "brand": "#ff7f0e", "template": "#9467bd",
           "hub": "#7f7f7f", "official": "#2ca02c", "network": "#222222"}
@@ -33,8 +34,9 @@ def render_svg(network: Network, graph: nx.Graph | None = None, width: int = 900
         return (MARGIN + (x - min(xs)) / span_x * (width - 2 * MARGIN),
                 MARGIN + (y - min(ys)) / span_y * (height - 2 * MARGIN - 30))
 
-    title = (f"{network.network_id}: {len(network.numbers)} numbers, {len(network.domains)} domains, "
-             f"{len(network.brands)} brands, {network.pages} pages")
+    title = (f"{network.network_id}: {plural(len(network.numbers), 'number')}, "
+             f"{plural(len(network.domains), 'domain')}, {plural(len(network.brands), 'brand')}, "
+             f"{plural(network.pages, 'page')}")
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'),
            f"<title>{escape(title)}</title>",

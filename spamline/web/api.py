@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 from spamline.model import Brand, Network
 from spamline.store.base import SearchFilters, Store
 from spamline.web import exports, queries
-from spamline.web.deps import api_scope, get_store
+from spamline.web.deps import HubsDep, api_scope, get_store
 from spamline.web.replay import replay_url
 from spamline.web.schemas import (
     BrandReport,
@@ -87,14 +87,14 @@ def brands(scope: ScopeDep, store: StoreDep) -> list[Brand]:
 
 @router.get("/brands/{name:path}/report", response_model=BrandReport,
             summary="Pages giving a brand a number it does not own", responses=NOT_FOUND)
-def brand_report(name: str, scope: ScopeDep, store: StoreDep,
+def brand_report(name: str, scope: ScopeDep, store: StoreDep, hubs: HubsDep,
                  limit: Limit = 50, offset: Offset = 0) -> BrandReport:
     found = queries.brand(store, scope, name)
     if found is None:
         raise _not_found(f"brand {name!r}")
-    page = queries.brand_report(store, scope, found.name, limit, offset)
+    page = queries.brand_report(store, scope, found.name, hubs, limit, offset)
     takedowns = [Takedown.model_validate(s, from_attributes=True)
-                 for s in queries.takedowns(store, found.name)]
+                 for s in queries.takedowns(store, found.name, hubs)]
     return BrandReport(brand=found, results=page.items, takedowns=takedowns, limit=limit,
                        offset=offset, next_offset=page.next_offset)
 

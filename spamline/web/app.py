@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,9 +14,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from spamline import __version__
 from spamline.datadir import DataDir
+from spamline.plural import noun, plural
 from spamline.store import StoreUnavailable, open_store
 from spamline.web import api, pages, replay
 from spamline.web.auth import Users
@@ -31,11 +34,13 @@ log = logging.getLogger(__name__)
 def create_app(data_dir: DataDir, store_url: str | None = None, *,
                rate: float = 10.0, burst: int = 60,
                login_rate: float = 1 / 6, login_burst: int = 10,
-               read_only: bool = False) -> FastAPI:
+               read_only: bool = False, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     """The app over one data dir. Each user (token or session) may make ``rate`` req/s, bursts
     of ``burst``; each client address ``login_burst`` failed sign-ins, then ``login_rate``/s.
     ``read_only`` serves a read-only archive: nothing is written to the data dir (sessions
-    live in memory, evidence packages cannot be made)."""
+    live in memory, evidence packages cannot be made). ``trusted_proxies`` (addresses or
+    networks of reverse proxies in front of the app): only on a request from one of them do
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` name the client's address and scheme."""
     store = open_store(store_url, data_dir, read_only=read_only)
     users = Users.of(data_dir, read_only)
 
@@ -60,6 +65,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
     app.state.limiter = TokenBucket(rate, burst)
     app.state.login_limiter = TokenBucket(login_rate, login_burst)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters.update(plural=plural, noun=noun)
 
     app.include_router(api.router)
     app.include_router(pages.router)
@@ -89,5 +95,7 @@ def create_app(data_dir: DataDir, store_url: str | None = None, *,
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
         return pages.error_page(request, exc.status_code, str(exc.detail), exc.headers)
     app.add_middleware(SecurityHeaders)
+    if trusted_proxies:  # outermost: every check after it sees the client, not the proxy
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(trusted_proxies))
 
     return app

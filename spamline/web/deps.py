@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from spamline.evidence.scope import known_hubs
 from spamline.store.base import Store
 from spamline.web.auth import User
 from spamline.web.scope import Scope
@@ -28,6 +30,14 @@ class LoginRequired(Exception):
 # cost a thread-pool hop per request.
 async def get_store(request: Request) -> Store:
     return request.app.state.store
+
+
+def get_hubs(request: Request) -> frozenset[str]:
+    """The shared hotlines of the data dir's last network build: no brand's (evidence.scope)."""
+    return known_hubs(request.app.state.data_dir.root)
+
+
+HubsDep = Annotated[frozenset[str], Depends(get_hubs)]
 
 
 def client_address(request: Request) -> str:

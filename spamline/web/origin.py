@@ -5,7 +5,7 @@ says where a request comes from. ``Origin: null`` says nothing: sandboxed frames
 page) send it, and so do the app's own forms, since its pages set ``Referrer-Policy:
 no-referrer``; then ``Sec-Fetch-Site`` decides, and without it the request is refused. A
 request carrying none of them is not from a browser that could hold the user's session
-cookie (curl with a Bearer token), so it passes.
+cookie (curl with a Bearer token), so it passes. Origins compare scheme, host and port.
 """
 from __future__ import annotations
 
@@ -17,32 +17,36 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _netloc(url: str) -> str | None:
-    """host[:port] of an absolute URL, lower-cased, the scheme's default port left out."""
+def _origin(url: str) -> str | None:
+    """scheme://host[:port] of an absolute URL, lower-cased, the scheme's default port left out
+    (RFC 6454: http and https on one host are two origins)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         return None
-    if not parts.hostname:
+    if not parts.hostname or parts.scheme.lower() not in DEFAULT_PORTS:
         return None
+    scheme = parts.scheme.lower()
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return host if port in (None, DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
+    return f"{scheme}://{host}" + ("" if port in (None, DEFAULT_PORTS[scheme]) else f":{port}")
 
 
 def foreign_origin(request: Request) -> str | None:
-    """Why the request is from another site, or None when it is from this one (or not a browser)."""
-    own = _netloc(f"{request.url.scheme}://{request.headers.get('host', '')}")
+    """Why the request is from another site, or None when it is from this one (or not a browser).
+    The app's own origin is its scheme (https behind a trusted proxy that says so: create_app's
+    trusted_proxies) and its Host header."""
+    own = _origin(f"{request.url.scheme}://{request.headers.get('host', '')}")
     origin = request.headers.get("origin")
     if origin is not None and origin != "null":
-        return None if own and _netloc(origin) == own else f"Origin {origin!r}"
+        return None if own and _origin(origin) == own else f"Origin {origin!r}"
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None:
         return None if fetch_site in ("same-origin", "none") else f"Sec-Fetch-Site {fetch_site!r}"
     if origin == "null":
         return "Origin 'null'"
     referer = request.headers.get("referer")
-    if referer is not None and _netloc(referer) != own:
+    if referer is not None and _origin(referer) != own:
         return f"Referer {referer!r}"
     return None
 

@@ -10,7 +10,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from spamline.model import Network
 from spamline.store.base import SearchFilters, Store
 from spamline.web import exports, queries
-from spamline.web.deps import SESSION_COOKIE, client_address, get_store, page_scope, too_many
+from spamline.web.deps import (
+    SESSION_COOKIE,
+    HubsDep,
+    client_address,
+    get_store,
+    page_scope,
+    too_many,
+)
 from spamline.web.replay import replay_url
 from spamline.web.schemas import ExportRequest, NumberType
 from spamline.web.scope import Scope
@@ -134,16 +141,16 @@ def brands(request: Request, scope: ScopeDep, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/brands/{name:path}")  # a brand name may hold "/"
-def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep,
+def brand(request: Request, name: str, scope: ScopeDep, store: StoreDep, hubs: HubsDep,
           offset: Offset = 0) -> HTMLResponse:
     found = queries.brand(store, scope, name)
     if found is None:
         raise HTTPException(404, f"No brand {name!r} that you can see. "
                                  "The brands page lists the ones you can.")
-    page = queries.brand_report(store, scope, found.name, PAGE_SIZE, offset)
+    page = queries.brand_report(store, scope, found.name, hubs, PAGE_SIZE, offset)
     return render(request, "brand.html", user=scope.user, brand=found, page=page,
                   more=_more(request, page.next_offset),
-                  takedowns=queries.takedowns(store, found.name))
+                  takedowns=queries.takedowns(store, found.name, hubs))
 
 
 # --- networks ---------------------------------------------------------------

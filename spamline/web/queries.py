@@ -9,8 +9,10 @@ The brand_report caller checks the brand is visible first.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from spamline.evidence.scope import brand_report as reported_sightings
 from spamline.jobs.recheck import GONE, PageStatus, brand_takedowns
 from spamline.model import Brand, Capture, Network, NumberProfile, Sighting
 from spamline.networks.spam import spam_networks
@@ -146,15 +148,16 @@ def brand(store: Store, scope: Scope, name: str) -> Brand | None:
     return None
 
 
-def brand_report(store: Store, scope: Scope, name: str, limit: int, offset: int) -> Page:
-    """Sightings that give the brand a number it does not own."""
-    rows = store.brand_report(name)
+def brand_report(store: Store, scope: Scope, name: str, hubs: Iterable[str], limit: int,
+                 offset: int) -> Page:
+    """Sightings that give the brand a number it does not own (nor shares as a hub)."""
+    rows = reported_sightings(store, name, hubs)
     return _page(rows[offset:offset + limit + 1], limit, offset)
 
 
-def takedowns(store: Store, name: str) -> list[PageStatus]:
+def takedowns(store: Store, name: str, hubs: Iterable[str]) -> list[PageStatus]:
     """Takedown status of every page the brand's report lists, gone ones first."""
-    return sorted(brand_takedowns(store, name), key=lambda s: (s.state != GONE, s.url))
+    return sorted(brand_takedowns(store, name, hubs), key=lambda s: (s.state != GONE, s.url))
 
 
 def networks(store: Store, scope: Scope, limit: int, offset: int, include_all: bool = False) -> Page:
@@ -162,7 +165,7 @@ def networks(store: Store, scope: Scope, limit: int, offset: int, include_all: b
     brand owner's see only their own members."""
     nets = store.networks()
     if not include_all:
-        nets = spam_networks(nets, store.iter_captures())
+        nets = spam_networks(nets, store)
     visible = [n for n in nets if scope.allows_network(n)]
     rows = visible[offset:offset + limit + 1]
     if scope.restricted:
@@ -190,6 +193,8 @@ def _scoped_network(store: Store, scope: Scope, net: Network) -> Network:
         brands=[b for b in net.brands if scope.allows_brand(b)],
         domains=[d for d in net.domains if d in domains],
         templates=[t for t in net.templates if t in templates],
+        spam_numbers=None if net.spam_numbers is None else
+        [n for n in net.spam_numbers if n in numbers],
         pages=len({c.url for c in caps}),
         first_seen=min((c.captured_at for c in caps), default=""),
         last_seen=max((c.captured_at for c in caps), default=""),

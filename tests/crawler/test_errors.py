@@ -31,7 +31,7 @@ def test_non_html_body_is_archived_not_read(samplenet: SampleNetworkServer, tmp_
     url = samplenet.url(host, "/_test/binary")
     result = run_spamline("crawl", url, "--data-dir", str(tmp_path), "--allow-private",
                           "--no-progress", *resolve_args(samplenet))
-    assert "1 responses were not text" in result.stdout
+    assert "1 response was not text" in result.stdout
     assert list((tmp_path / "warcs").glob("*.warc.gz")), "the binary response is archived"
 
 

@@ -85,7 +85,7 @@ def test_meta_refresh_to_file_is_not_followed(tricky):
     same_without_refresh = screenshot.render_html(
         f'<html><head><meta charset="utf-8"></head><body>{REFRESH_BODY}</body></html>'.encode(),
         content_type="text/html; charset=utf-8")
-    assert refresh.hits and shot == same_without_refresh and _not_blank(shot)
+    assert refresh.hits and shot == same_without_refresh and _not_blank(shot.png)
 
 
 @needs_chromium
@@ -113,12 +113,60 @@ def test_rendering_never_runs_scripts_fetches_or_refreshes():
                 f'<iframe src="{spy}/frame"></iframe>'
                 f'<script>fetch("{spy}/js"); location = "{spy}/nav"</script><p>Call 400-812-3456</p>'
                 '</body></html>')
-        png = screenshot.render_html(page.encode(), content_type="text/html; charset=utf-8")
+        png = screenshot.render_html(page.encode(), content_type="text/html; charset=utf-8").png
         time.sleep(0.2)
     finally:
         server.shutdown()
         server.server_close()
     assert png.startswith(b"\x89PNG") and hits == []
+
+
+def _lines(n: int) -> bytes:
+    """A page of n rows 20 px tall, the last one dark (the page's bottom is in the PNG or not)."""
+    rows = "".join(f"<p style='margin:0;height:20px'>row {i} 400-812-3456</p>" for i in range(n - 1))
+    return (f"<html><body style='margin:0'>{rows}<p style='margin:0;height:20px;"
+            "background:#000'></p></body></html>").encode()
+
+
+def _dark_rows(png: bytes) -> list[int]:
+    with Image.open(io.BytesIO(png)) as img:
+        grey = img.convert("L")
+    return [y for y in range(grey.height) if grey.getpixel((grey.width // 2, y)) < 30]
+
+
+@needs_chromium
+def test_a_tall_page_is_drawn_whole_and_one_beyond_the_bound_is_cut(monkeypatch):
+    monkeypatch.setattr(screenshot, "WINDOW", 1500)  # smaller windows, the same logic, faster
+    monkeypatch.setattr(screenshot, "MAX_HEIGHT", 4000)
+    whole = screenshot.render_html(_lines(150))  # 3000 px: twice the first window
+    assert not whole.cut and whole.height == 3000 + screenshot.MARGIN
+    assert _dark_rows(whole.png) == list(range(2980, 3000))  # its last row is in
+    cut = screenshot.render_html(_lines(300))  # 6000 px: beyond the bound
+    assert cut.cut and cut.height == 4000 and abs(cut.page_height - 6000) < 60
+    assert _dark_rows(cut.png) == []
+    wide = screenshot.render_html(b"<div style='width:3000px;background:#eee'>wide page</div>")
+    assert not wide.cut and wide.height < 100  # a horizontal scrollbar is no taller page
+
+
+@needs_chromium
+def test_the_report_names_screenshots_cut_short(tmp_path, monkeypatch):
+    served = serve_site()
+    served.server.pages["/tall"] = _lines(300).decode()  # type: ignore[attr-defined]
+    try:
+        data = tmp_path / "data"
+        captures = captures_of(data, run_crawl(data, [served.url("/tall")]))
+    finally:
+        served.server.shutdown()
+        served.server.server_close()
+    monkeypatch.setattr(screenshot, "WINDOW", 1500)
+    monkeypatch.setattr(screenshot, "MAX_HEIGHT", 4000)
+    out = tmp_path / "cut.wacz"
+    result = export_package(captures, data / "warcs", out, selection="test", screenshots=True)
+    shots, report = _resources(out)
+    assert len(shots) == 1 and result.screenshots == 1
+    assert "Screenshots cut at 4000 px" in report
+    [note] = [n for n in result.notes if n.startswith("screenshot cut short: ")]
+    assert served.url("/tall") in note and "the screenshot shows its first 4000 px" in note
 
 
 @needs_chromium

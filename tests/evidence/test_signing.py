@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -296,3 +298,22 @@ def test_a_key_that_cannot_be_made_is_a_clear_error(tmp_path):
     (tmp_path / "keys").write_text("not a folder")
     with pytest.raises(SigningError, match="cannot make the data dir's signing key.*spamline evidence key"):
         load_or_create_key(tmp_path)
+
+
+def test_urls_csv_and_report_cite_only_records_of_the_package(signed, tmp_path):
+    out, _, trust = signed
+    with zipfile.ZipFile(out) as zf:
+        row = next(csv.DictReader(io.StringIO(zf.read("report/urls.csv").decode())))
+        report = zf.read("report/report.html").decode()
+    rid, digest = row["record_id"], row["payload_digest"]
+    assert rid.strip("<>") in report and digest in report
+    stranger, zeros = "<urn:uuid:00000000-0000-4000-8000-000000000000>", "sha256:" + "0" * 64
+    edited = tmp_path / "edited.wacz"
+    forge(out, edited, b"400-812-3456", b"400-812-3456", signed_data="strip",
+          texts={"report/urls.csv": (rid.encode(), stranger.encode()),
+                 "report/report.html": (digest.encode(), zeros.encode())})
+    problems = verify_package(edited, trust=trust, allow_unsigned=True).problems
+    assert sorted(problems) == sorted([
+        f"report/urls.csv: row for {row['url']} does not match record {stranger} of the package "
+        "(URL or digest differ)",
+        f"report/report.html: cites digest {zeros}, which no record of the package has"])

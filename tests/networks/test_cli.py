@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 
 import networkx as nx
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from spamline.cli import main
 from spamline.datadir import DataDir
 from spamline.model import Brand
+from spamline.networks.spam import spam_numbers
 from spamline.store import open_store
+from spamline.web import create_app
+from spamline.web.auth import Users
 
 
 def run(data: DataDir, *args: str):
@@ -64,6 +69,9 @@ def test_new_pages_are_folded_in(data_dir, captures, truth) -> None:
         assert any(set(n["numbers"]) == set(gt.numbers) and set(n["domains"]) == set(gt.domains)
                    for n in after.values()), gt.network_id
     assert "(unchanged:" in run(data_dir).output
+    # the update read only the new pages, and marks spam as reading every page would
+    every = listed(data_dir, "--all")
+    assert {n["network_id"]: n["spam_numbers"] for n in every} == _judged_from_captures(data_dir, every)
 
 
 def test_export_and_svg(filled, tmp_path) -> None:
@@ -101,6 +109,29 @@ def test_registering_an_official_number_rebuilds(filled, truth) -> None:
     assert not any(net.numbers[0] in n["numbers"] for n in after)
     assert any(f"{net.numbers[0]} is an official number of Acme" in line
                for n in after for line in n["explanations"])
+
+
+def _judged_from_captures(data: DataDir, nets: list[dict]) -> dict[str, list[str]]:
+    """Each network's members shown on a page judged spam, read from every capture."""
+    with open_store(None, data) as store:
+        spam = spam_numbers(store.iter_captures())
+    return {n["network_id"]: sorted(spam & set(n["numbers"])) for n in nets}
+
+
+def test_the_build_marks_spam_networks_and_listings_read_only_that(filled) -> None:
+    every = listed(filled, "--all")
+    judged = _judged_from_captures(filled, every)
+    assert {n["network_id"]: n["spam_numbers"] for n in every} == judged
+    spam = [nid for nid, numbers in judged.items() if numbers]
+    assert 0 < len(spam) < len(every)
+    token = Users.of(filled).add("ana", "analyst")
+    with sqlite3.connect(filled.db) as conn:  # a listing that read pages would now find none
+        conn.execute("DELETE FROM captures")
+    assert [n["network_id"] for n in listed(filled)] == spam
+    with TestClient(create_app(filled)) as client:
+        api = client.get("/api/networks", params={"limit": 500},
+                         headers={"Authorization": f"Bearer {token}"}).json()
+    assert [n["network_id"] for n in api["results"]] == spam
 
 
 def test_only_spam_networks_are_listed_unless_all(filled, truth) -> None:

@@ -74,4 +74,4 @@ def test_a_private_proxy_is_refused_unless_trusted(tmp_path: Path, proxy) -> Non
     proc = crawl(tmp_path, url, "http://shop.test/", "--resolve", f"shop.test={PUBLIC_IP}",
                  "--trust-proxy")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "http://shop.test/" in seen and "1 number occurrences on 1 pages" in proc.stdout
+    assert "http://shop.test/" in seen and "1 number occurrence on 1 page" in proc.stdout

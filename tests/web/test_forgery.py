@@ -15,7 +15,9 @@ FOREIGN = [{"Origin": "https://evil.example"}, {"Origin": "null"},
            {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
            {"Origin": "http://testserver.evil.example"}, {"Origin": "http://testserver:8080"},
            {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-           {"Referer": "https://evil.example/form.html"}]
+           {"Referer": "https://evil.example/form.html"},
+           # the same host over another scheme is another origin (RFC 6454)
+           {"Origin": "https://testserver"}, {"Referer": "https://testserver/networks/net-a"}]
 # chromium's own form posts under Referrer-Policy: no-referrer send the last one
 OWN = [{"Origin": "http://testserver"}, {"Origin": "http://TESTSERVER:80"},
        {"Sec-Fetch-Site": "same-origin"}, {"Referer": "http://testserver/networks/net-a"}, {},
@@ -104,3 +106,48 @@ def test_pages_share_the_users_rate_limit(site):
         codes = [c.get("/networks").status_code for _ in range(4)]
         assert codes[:2] == [200, 200] and codes[-1] == 429  # the sign-in redirect spent one
         assert int(c.get("/networks").headers["retry-after"]) >= 1
+
+
+PROXY, CLIENT = "192.0.2.1", "198.51.100.20"
+
+
+def test_behind_a_trusted_https_proxy_the_origin_is_https(site):
+    app = site.app(trusted_proxies=[PROXY])
+    with TestClient(app, client=(PROXY, 5000)) as c:
+        forwarded = {"X-Forwarded-For": CLIENT, "X-Forwarded-Proto": "https"}
+        r = c.post("/login", data={"token": site.analyst}, follow_redirects=False,
+                   headers={**forwarded, "Origin": "http://testserver"})
+        assert r.status_code == 403
+        r = c.post("/login", data={"token": site.analyst}, follow_redirects=False,
+                   headers={**forwarded, "Origin": "https://testserver"})
+        assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+    # the same headers from anyone else say nothing: the app is on http
+    with TestClient(app, client=("192.0.2.9", 5000)) as c:
+        r = c.post("/login", data={"token": site.analyst}, follow_redirects=False,
+                   headers={"X-Forwarded-Proto": "https", "Origin": "https://testserver"})
+        assert r.status_code == 403
+
+
+def _guess(client: TestClient, forwarded_for: str) -> int:
+    return client.post("/login", data={"token": "spl_guess"},
+                       headers={"X-Forwarded-For": forwarded_for}).status_code
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_the_sign_in_limit(site):
+    """Not from a trusted proxy, X-Forwarded-For is ignored: the limit stays on the sender."""
+    for app in (site.app(login_burst=3, login_rate=0.01),
+                site.app(login_burst=3, login_rate=0.01, trusted_proxies=[PROXY])):
+        with TestClient(app, client=("192.0.2.7", 5000)) as guesser:
+            codes = [_guess(guesser, f"203.0.113.{i}") for i in range(5)]
+        assert codes == [401, 401, 401, 429, 429]
+
+
+def test_behind_a_trusted_proxy_the_sign_in_limit_is_per_client(site):
+    app = site.app(login_burst=3, login_rate=0.01, trusted_proxies=["192.0.2.0/28"])
+    with TestClient(app, client=(PROXY, 5000)) as proxy:
+        assert [_guess(proxy, CLIENT) for _ in range(4)] == [401, 401, 401, 429]
+        # a client cannot pose as another by adding to the header: the proxy appends the sender
+        assert _guess(proxy, f"198.51.100.99, {CLIENT}") == 429
+        r = proxy.post("/login", data={"token": site.analyst}, follow_redirects=False,
+                       headers={"X-Forwarded-For": "198.51.100.21"})
+        assert r.status_code == 303  # another client behind the same proxy signs in

@@ -110,10 +110,10 @@ def test_pages_send_a_strict_csp(analyst):
 
 def test_search_page_shows_the_querys_totals_not_the_stores(analyst, site):
     r = analyst.get("/", params={"q": "400-666-0000"})
-    assert "2 sightings match: 1 numbers on 2 pages (2 domains, 2 brands)." in r.text
+    assert "2 sightings match: 1 number on 2 pages (2 domains, 2 brands)." in r.text
     assert "The archive holds" not in r.text
     assert "The archive holds 7 sightings of 5 numbers on 6 pages" in analyst.get("/").text
     with TestClient(site.app()) as owner:
         owner.post("/login", data={"token": site.acme})
         r = owner.get("/", params={"q": "400-666-0000"})
-    assert "1 sightings match: 1 numbers on 1 pages (1 domains, 1 brands)." in r.text
+    assert "1 sighting matches: 1 number on 1 page (1 domain, 1 brand)." in r.text
