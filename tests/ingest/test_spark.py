@@ -1,16 +1,21 @@
 """`spamline spark-ingest` in local mode gives the same sightings as `spamline ingest`."""
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from spamline.datadir import DataDir
 from spamline.samplenet import SampleNetworkServer
 from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
 from tests.ingest.conftest import fresh_data_dir, ingest
+from tests.ingest.test_ingest import page_records
 
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
@@ -40,6 +45,47 @@ def test_spark_ingest_then_store_load_matches_ingest(samplenet: SampleNetworkSer
     with open_store(None, DataDir.existing(spark_data)) as a, \
             open_store(None, DataDir.existing(local)) as b:
         assert a.counts() == b.counts()
+
+
+def test_revisits_resolve_to_their_originals_as_in_ingest(tmp_path):
+    first, second = tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"
+    first.write_bytes(page_records(3))
+    with open(first, "rb") as fh:
+        originals = [(r.rec_headers.get_header("WARC-Record-ID"),
+                      r.rec_headers.get_header("WARC-Payload-Digest"),
+                      r.rec_headers.get_header("WARC-Date"))
+                     for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    head = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                            protocol="HTTP/1.1")
+    (_, digest0, date0), (id1, _, date1) = originals[:2]
+    for uri, digest, date, extra in (
+            ("http://pages.test/p/0", digest0, date0, None),  # found by payload digest
+            ("http://pages.test/p/1", "sha1:NOTINTHEINPUT", date1,  # by WARC-Refers-To
+             {"WARC-Refers-To": id1}),
+            ("http://pages.test/p/9", "sha1:NOTINTHEINPUT", date1, None)):  # not found
+        writer.write_record(writer.create_revisit_record(uri, digest, uri, date,
+                                                         http_headers=head,
+                                                         warc_headers_dict=extra))
+    second.write_bytes(out.getvalue())
+    paths = tmp_path / "warc.paths"
+    paths.write_text(f"{second}\n{first}\n", encoding="utf-8")
+    out_dir = tmp_path / "parquet"
+    proc = run_spamline("spark-ingest", str(paths), "--output", str(out_dir), "--master",
+                        "local[1]", "--data-dir", str(tmp_path / "spark"), timeout=600)
+    assert "5 captures" in proc.stdout and "2 of 3 revisits resolved" in proc.stdout
+    run_spamline("store", "load", str(out_dir), "--data-dir", str(tmp_path / "spark"))
+    ingest(tmp_path / "local", second, first)
+    found = sightings(tmp_path / "spark")
+    assert found == sightings(tmp_path / "local")
+    assert {(url, warc_file) for url, *_, warc_file, _ in found} == {
+        (f"http://pages.test/p/{i}", str(first)) for i in range(3)} | {
+        (f"http://pages.test/p/{i}", str(second)) for i in range(2)}
+    with open_store(None, DataDir.existing(tmp_path / "spark")) as store:
+        revisit = next(c for c in store.iter_captures() if c.warc.file == str(second)
+                       and c.url.endswith("/1"))
+    assert revisit.features["source"]["refers_to"]["record_id"] == id1
 
 
 def test_bad_paths_file_is_a_clear_error(tmp_path):
