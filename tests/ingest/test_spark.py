@@ -16,6 +16,7 @@ from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
 from tests.ingest.conftest import fresh_data_dir, ingest
 from tests.ingest.test_ingest import page_records
+from tests.store.conftest import es_emulator, es_prefix, es_url  # noqa: F401  (fixtures)
 
 pytest.importorskip("pyspark")
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
@@ -23,28 +24,61 @@ pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark need
 
 def sightings(data: Path) -> set[tuple]:
     with open_store(None, DataDir.existing(data)) as store:
-        return {(s.url, s.e164, s.start, s.raw, s.brand, s.captured_at, s.warc_file, s.warc_offset)
-                for s in store.iter_sightings()}
+        return store_sightings(store)
+
+
+def store_sightings(store) -> set[tuple]:
+    return {(s.url, s.e164, s.start, s.raw, s.brand, s.captured_at, s.warc_file, s.warc_offset)
+            for s in store.iter_sightings()}
+
+
+@pytest.fixture(scope="module")
+def spark_output(samplenet: SampleNetworkServer, warcio_file: Path,
+                 tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """spark-ingest's Parquet output for the sample network's pages (one Spark run)."""
+    tmp = tmp_path_factory.mktemp("spark")
+    paths = tmp / "warc.paths"
+    paths.write_text(f"# a Common Crawl style list\nfile://{warcio_file}\n", encoding="utf-8")
+    out = tmp / "parquet"
+    run_spamline("spark-ingest", str(paths), "--output", str(out), "--master", "local[1]",
+                 "--data-dir", str(fresh_data_dir(samplenet, tmp / "data")), timeout=600)
+    assert list((out / "captures").glob("month=*/*.parquet"))
+    assert list((out / "sightings").glob("month=*/*.parquet"))
+    return out
 
 
 def test_spark_ingest_then_store_load_matches_ingest(samplenet: SampleNetworkServer,
-                                                     warcio_file: Path, tmp_path):
-    paths = tmp_path / "warc.paths"
-    paths.write_text(f"# a Common Crawl style list\nfile://{warcio_file}\n", encoding="utf-8")
+                                                     warcio_file: Path, spark_output: Path,
+                                                     tmp_path):
     spark_data = fresh_data_dir(samplenet, tmp_path / "spark")
-    out = tmp_path / "parquet"
-    run_spamline("spark-ingest", str(paths), "--output", str(out), "--master", "local[1]",
-                 "--data-dir", str(spark_data), timeout=600)
-    assert list((out / "captures").glob("month=*/*.parquet"))
-    assert list((out / "sightings").glob("month=*/*.parquet"))
-    run_spamline("store", "load", str(out), "--data-dir", str(spark_data))
+    run_spamline("store", "load", str(spark_output), "--data-dir", str(spark_data))
     local = fresh_data_dir(samplenet, tmp_path / "local")
     ingest(local, warcio_file)
     assert sightings(spark_data) == sightings(local) and sightings(local)
-    run_spamline("store", "load", str(out), "--data-dir", str(spark_data))  # idempotent
+    run_spamline("store", "load", str(spark_output), "--data-dir", str(spark_data))  # idempotent
     with open_store(None, DataDir.existing(spark_data)) as a, \
             open_store(None, DataDir.existing(local)) as b:
         assert a.counts() == b.counts()
+
+
+def test_store_load_into_elasticsearch_finds_what_sqlite_finds(
+        samplenet: SampleNetworkServer, spark_output: Path, es_url: str, tmp_path):
+    sqlite_data = fresh_data_dir(samplenet, tmp_path / "sqlite")
+    run_spamline("store", "load", str(spark_output), "--data-dir", str(sqlite_data))
+    store_url = f"{es_url}/{es_prefix()}".replace("http://", "es://", 1)
+    es_data = DataDir.open(tmp_path / "es")
+    with open_store(None, DataDir.existing(sqlite_data)) as sqlite, \
+            open_store(store_url, es_data) as es:
+        try:
+            for brand in sqlite.brands():  # the same registry as the SQLite side
+                es.add_brand(brand)
+            for _ in range(2):  # the second load stores nothing new
+                run_spamline("store", "load", str(spark_output), "--data-dir", str(es_data.root),
+                             "--store", store_url)
+                assert store_sightings(es) == store_sightings(sqlite) and store_sightings(sqlite)
+                assert es.counts()["sightings"] == sqlite.counts()["sightings"]
+        finally:
+            es.drop()
 
 
 def test_revisits_resolve_to_their_originals_as_in_ingest(tmp_path):
