@@ -18,7 +18,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,12 +34,6 @@ def _bench_ingest():
     return module
 
 
-def timed(fn) -> float:
-    began = time.perf_counter()
-    fn()
-    return time.perf_counter() - began
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=100, help="uncompressed MB of WARC to generate")
@@ -52,7 +45,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="spamline-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
         (tmp / "warcs").mkdir()
-        size = _bench_ingest().write_warcs(tmp / "warcs", args.mb, args.files)
+        bench = _bench_ingest()
+        size, timed = bench.write_warcs(tmp / "warcs", args.mb, args.files), bench.timed
         files = sorted(str(f) for f in (tmp / "warcs").glob("*.warc.gz"))
         mb = size / 2**20
         print(f"{len(files)} WARC files, {mb:.0f} MB uncompressed", flush=True)

@@ -73,8 +73,8 @@ def read_paths(paths_file: Path, prefix: str = "") -> list[str]:
 
 
 def rows_of_file(path: str, region: str | None, brands: tuple[Brand, ...]) -> Iterator[dict]:
-    """Every capture and revisit row of one WARC or WACZ file (runs in an executor, one task
-    per file)."""
+    """Every capture and revisit row of one WARC, WACZ or ARC file (runs in an executor, one
+    task per file)."""
     reader = PageReader(region, brands)
     with tempfile.TemporaryDirectory(prefix="spamline-unpack-") as unpack:
         for member in members(Path(path), Path(unpack)):
@@ -122,6 +122,7 @@ def resolved_page(row: dict, reader: PageReader) -> Page | None:
 
 
 def _member_at(path: Path, offset: int) -> Member | None:
+    """The member of `path` that holds the record at `offset`."""
     with tempfile.TemporaryDirectory(prefix="spamline-unpack-") as unpack:
         return next((m for m in members(path, Path(unpack)) if m.start <= offset < m.end
                      and m.path == path), None)

@@ -6,15 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from spamline.datadir import DataDir
 from spamline.samplenet import SampleNetworkServer
 from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
-from tests.ingest.conftest import fresh_data_dir, ingest
+from tests.ingest.conftest import HTML_HEAD, fresh_data_dir, ingest, responses
 from tests.ingest.test_ingest import page_records
 from tests.store.conftest import es_emulator, es_prefix, es_url  # noqa: F401  (fixtures)
 
@@ -84,15 +82,9 @@ def test_store_load_into_elasticsearch_finds_what_sqlite_finds(
 def test_revisits_resolve_to_their_originals_as_in_ingest(tmp_path):
     first, second = tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"
     first.write_bytes(page_records(3))
-    with open(first, "rb") as fh:
-        originals = [(r.rec_headers.get_header("WARC-Record-ID"),
-                      r.rec_headers.get_header("WARC-Payload-Digest"),
-                      r.rec_headers.get_header("WARC-Date"))
-                     for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    originals = responses(first)
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
-    head = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                            protocol="HTTP/1.1")
     (_, digest0, date0), (id1, _, date1) = originals[:2]
     for uri, digest, date, extra in (
             ("http://pages.test/p/0", digest0, date0, None),  # found by payload digest
@@ -100,7 +92,7 @@ def test_revisits_resolve_to_their_originals_as_in_ingest(tmp_path):
              {"WARC-Refers-To": id1}),
             ("http://pages.test/p/9", "sha1:NOTINTHEINPUT", date1, None)):  # not found
         writer.write_record(writer.create_revisit_record(uri, digest, uri, date,
-                                                         http_headers=head,
+                                                         http_headers=HTML_HEAD,
                                                          warc_headers_dict=extra))
     second.write_bytes(out.getvalue())
     paths = tmp_path / "warc.paths"
