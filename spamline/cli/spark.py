@@ -35,6 +35,8 @@ def spark_ingest(paths_file: Path, output: Path, master: str, prefix: str, regio
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     brands = tuple(registered_brands(str(data_dir.root), store_url))
-    rows = run_job(paths, output.resolve(), master, region, brands)
-    click.echo(f"{len(paths)} WARC files, {rows} captures written to {output} "
-               f"(captures/, sightings/); next: spamline store load {output}")
+    result = run_job(paths, output.resolve(), master, region, brands)
+    revisits = (f", {result.resolved} of {result.revisits} revisits resolved to their originals"
+                if result.revisits else "")
+    click.echo(f"{len(paths)} WARC files, {result.captures} captures written to {output}{revisits}"
+               f" (captures/, sightings/); next: spamline store load {output}")

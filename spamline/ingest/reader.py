@@ -5,16 +5,21 @@ needs on top: de-chunked, content-decoded bodies, the absolute offset and stored
 gzip member per record, or plain records back to back), the warcinfo in force, and
 recovery: a record that does not parse or decode, or is cut short, is reported as a
 `Skipped` with its reason and reading resumes at the next record boundary.
+
+ARC files (which FastWARC does not read) are read with warcio's ARC-to-WARC conversion.
 """
 from __future__ import annotations
 
 import io
 import re
+import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+from warcio.archiveiterator import ArchiveIterator as WarcioIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from spamline.evidence.records import decode_body
 from spamline.ingest.sources import Member
@@ -60,6 +65,9 @@ def is_text(content_type: str) -> bool:
 def iter_records(member: Member, start: int | None = None) -> Iterator[SourceRecord | Skipped]:
     """Records (and skipped stretches) of `member` from `start` (a record boundary)."""
     pos = member.start if start is None else start
+    if member.arc:
+        yield from _arc_records(member, pos)
+        return
     with open(member.path, "rb", buffering=0) as raw:
         while pos < member.end:
             pos = yield from _run(raw, member, pos)
@@ -128,6 +136,34 @@ def _record(rec: WarcRecord, offset: int) -> SourceRecord:
         out.payload = rec.reader.read(1 << 16)
         out.read = True
     return out
+
+
+def _arc_records(member: Member, pos: int) -> Iterator[SourceRecord | Skipped]:
+    """The records of an ARC file from `pos`, as WARC records (warcio's arc2warc). An ARC
+    record has no id: it gets one made from its offset, URL and date, the same on every read
+    (so a second ingest stores nothing new). A record that does not parse ends the read."""
+    with open(member.path, "rb") as fh:
+        fh.seek(pos)
+        records = WarcioIterator(fh, arc2warc=True)
+        offset = pos
+        try:
+            for rec in records:
+                headers = dict(rec.rec_headers.headers)
+                out = SourceRecord(0, 0, rec.rec_type, headers)
+                if rec.http_headers is not None and rec.rec_type == "response":
+                    out.status = int(rec.http_headers.get_statuscode() or 0)
+                    out.content_type = rec.http_headers.get_header("Content-Type") or ""
+                    if is_text(out.content_type) and rec.length <= MAX_PAYLOAD:
+                        out.payload, out.read = rec.content_stream().read(), True
+                records.read_to_end(rec)  # (warcio knows the offset once the record is read)
+                out.offset = offset = pos + records.get_record_offset()
+                out.length = records.get_record_length()
+                headers["WARC-Record-ID"] = "<urn:uuid:%s>" % uuid.uuid5(uuid.NAMESPACE_URL, (
+                    f"arc:{offset}:{headers.get('WARC-Target-URI', '')}:{headers['WARC-Date']}"))
+                yield out
+        except (ArchiveLoadFailed, OSError, ValueError) as exc:
+            yield Skipped(offset, f"ARC record does not parse; the rest of the file is not "
+                          f"read: {exc}")
 
 
 def http_decoded(body: bytes, transfer_encoding: str | None, content_encoding: str | None) -> bytes:

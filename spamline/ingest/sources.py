@@ -2,7 +2,8 @@
 
 A member is a byte range of a file that holds a WARC (gzip per record, or plain): a whole
 .warc/.warc.gz file, or an `archive/` member of a WACZ (WACZ 1.1.1 §archive: stored, so
-its records can be read, and pointed at, in place in the .wacz file).
+its records can be read, and pointed at, in place in the .wacz file); or a whole ARC file
+(.arc/.arc.gz, the Internet Archive's format before WARC).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz", ".wacz")
+ARC_START = b"filedesc://"  # an ARC file's version block (ARC 1.0)
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wacz")
 
 
 class NotAnArchive(ValueError):
@@ -34,6 +36,7 @@ class Member:
     end: int
     label: str
     gzipped: bool
+    arc: bool = False  # an ARC file, not a WARC
 
     @property
     def size(self) -> int:
@@ -76,14 +79,21 @@ def members(path: Path, unpack_dir: Path) -> list[Member]:
         head = fh.read(4)
     if head.startswith(ZIP_MAGIC):
         return _wacz_members(path, unpack_dir)
-    if not _starts_with_warc(path, head.startswith(GZIP_MAGIC)):
+    gzipped = head.startswith(GZIP_MAGIC)
+    start = _head(path, gzipped)
+    if not start.startswith((b"WARC/1.", ARC_START)):
         raise NotAnArchive(f"{path} is not a WARC file (it does not start with a WARC/1.x "
-                           "record, plain or gzip) nor a WACZ; nothing read from it")
+                           "record, plain or gzip), an ARC file nor a WACZ; nothing read from it")
     size = path.stat().st_size
-    return [Member(path, 0, size, str(path), head.startswith(GZIP_MAGIC))]
+    return [Member(path, 0, size, str(path), gzipped, start.startswith(ARC_START))]
 
 
 def _starts_with_warc(path: Path, gzipped: bool, start: int = 0) -> bool:
+    return _head(path, gzipped, start).startswith(b"WARC/1.")
+
+
+def _head(path: Path, gzipped: bool, start: int = 0) -> bytes:
+    """The first bytes of the (first gzip member of the) archive at `start`."""
     with open(path, "rb") as fh:
         fh.seek(start)
         head = fh.read(1 << 16)
@@ -91,8 +101,8 @@ def _starts_with_warc(path: Path, gzipped: bool, start: int = 0) -> bool:
         try:
             head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 16)
         except zlib.error:
-            return False
-    return head.startswith(b"WARC/1.")
+            return b""
+    return head
 
 
 def _wacz_members(path: Path, unpack_dir: Path) -> list[Member]:

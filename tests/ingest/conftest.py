@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -86,6 +87,19 @@ def write_pages(srv: SampleNetworkServer, writer: WARCWriter, encode=None) -> No
             meta = writer.create_warc_record(url, "metadata", payload=io.BytesIO(
                 b"fetchTimeMs: 12\r\n"), warc_content_type="application/warc-fields")
             writer.write_record(meta)
+
+
+HTML_HEAD = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                             protocol="HTTP/1.1")
+
+
+def responses(path: Path) -> list[tuple[str, str, str]]:
+    """(record id, payload digest, date) of every response record in a WARC (warcio)."""
+    with open(path, "rb") as fh:
+        return [(r.rec_headers.get_header("WARC-Record-ID"),
+                 r.rec_headers.get_header("WARC-Payload-Digest"),
+                 r.rec_headers.get_header("WARC-Date"))
+                for r in ArchiveIterator(fh) if r.rec_type == "response"]
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from spamline.datadir import DataDir
 from spamline.phones import extract_document
 from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
-from tests.ingest.conftest import Crawled, fresh_data_dir, ingest
+from tests.ingest.conftest import HTML_HEAD, Crawled, fresh_data_dir, ingest, responses
 
 
 def sightings(data: Path) -> set[tuple]:
@@ -162,18 +162,11 @@ def test_kill_9_then_resume_stores_every_page_once(tmp_path):
 def test_revisits_resolve_to_their_original_in_another_file(tmp_path):
     first, second = tmp_path / "a.warc.gz", tmp_path / "b.warc.gz"
     first.write_bytes(page_records(1))
-    with open(first, "rb") as fh:
-        records = [(r.rec_headers.get_header("WARC-Record-ID"),
-                    r.rec_headers.get_header("WARC-Payload-Digest"),
-                    r.rec_headers.get_header("WARC-Date"))
-                   for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    record_id, digest, date = responses(first)[0]
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
-    head = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                            protocol="HTTP/1.1")
-    record_id, digest, date = records[0]
     writer.write_record(writer.create_revisit_record(
-        "http://pages.test/p/0", digest, "http://pages.test/p/0", date, http_headers=head))
+        "http://pages.test/p/0", digest, "http://pages.test/p/0", date, http_headers=HTML_HEAD))
     second.write_bytes(out.getvalue())
     summary = json.loads(ingest(tmp_path / "d", second, first, extra=("--json",))
                          .stdout.splitlines()[0])

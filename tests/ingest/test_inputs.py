@@ -9,9 +9,12 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
+from spamline.datadir import DataDir
 from spamline.samplenet import SampleNetworkServer
+from spamline.store import open_store
 from tests.crawler.conftest import run_spamline
 from tests.ingest.conftest import fresh_data_dir, found_numbers, ingest, write_pages
+from tests.samplenet.conftest import fetch
 
 
 def scored(srv: SampleNetworkServer, data: Path, label: str) -> None:
@@ -83,3 +86,49 @@ def test_common_crawl_shaped_warc(samplenet: SampleNetworkServer, tmp_path):
     out = json.loads(ingest(data, path, extra=("--json",)).stdout.splitlines()[0])
     assert out["skipped"] == []
     scored(samplenet, data, "Common-Crawl-shaped WARC/1.0")
+
+
+def arc_file(srv: SampleNetworkServer, path: Path) -> list[int]:
+    """An ARC 1.0 file of every page, written by hand (warcio reads ARC but does not write
+    it): the version block, then one `URL IP date type length` record per page, each in a
+    gzip member of its own. Returns the records' offsets."""
+    rest = b"1 0 spamline-test\nURL IP-address Archive-date Content-type Archive-length\n"
+    members = [b"filedesc://%s 0.0.0.0 20240101000000 text/plain %d\n%s\n"
+               % (path.name.encode(), len(rest), rest)]
+    for n, url in enumerate(srv.ground_truth.urls()):
+        resp = fetch(url)
+        head = "".join(f"{k}: {v}\r\n" for k, v in resp.headers.items())
+        http = f"HTTP/1.0 {resp.status} OK\r\n{head}\r\n".encode() + resp.body
+        date = f"20240101{n // 3600:02d}{n // 60 % 60:02d}{n % 60:02d}"
+        members.append(b"%s 127.0.0.1 %s %s %d\n%s\n" % (
+            url.encode(), date.encode(), resp.headers["Content-Type"].split(";")[0].encode(),
+            len(http), http))
+    offsets, pos = [], 0
+    with open(path, "wb") as fh:
+        for member in members:
+            offsets.append(pos)
+            pos += fh.write(gzip.compress(member, mtime=0))
+    return offsets[1:]
+
+
+def test_arc_file(samplenet: SampleNetworkServer, tmp_path):
+    """ARC 1.0 (.arc.gz), read with warcio; ingesting it twice stores nothing new."""
+    path = tmp_path / "IA-test-00000.arc.gz"
+    offsets = arc_file(samplenet, path)
+    data = fresh_data_dir(samplenet, tmp_path / "d")
+    out = json.loads(ingest(data, path, extra=("--json",)).stdout.splitlines()[0])
+    assert out["skipped"] == [] and out["captures"] == len(offsets)
+    scored(samplenet, data, "ARC 1.0 file")
+    with open_store(None, DataDir.existing(data)) as store:
+        before = store.counts()
+        captures = list(store.iter_captures())
+    assert sorted(c.warc.offset for c in captures) == offsets
+    with open(path, "rb") as fh:  # the offsets open the ARC record of the page in warcio
+        fh.seek(captures[0].warc.offset)
+        record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == captures[0].url
+    copy = tmp_path / "copy.arc.gz"  # another name: read again, stored once
+    copy.write_bytes(path.read_bytes())
+    ingest(data, copy)
+    with open_store(None, DataDir.existing(data)) as store:
+        assert store.counts()["captures"] == before["captures"]
