@@ -1,15 +1,19 @@
 """The regions a document plausibly serves, most likely first: a prior for its national numbers.
 
-Evidence is weighed, never obeyed: the TLD, the `lang=` of the page, its script, and the
-`+CC` numbers it shows each add weight to regions. A `+CC` token counts only when a valid
-number is attached to it (`+40-1` says nothing), and one in hidden text counts less than one
-in sight. Every region with weight is kept, so a national number is read in each region the
-page plausibly serves; the order only decides between two valid readings.
+Evidence is weighed, never obeyed: the TLD, the `lang=` of the page, its script, the money and
+time-zone words it uses, and the `+CC` numbers it shows each add weight to regions. A `+CC`
+token counts only when a valid number is attached to it (`+40-1` says nothing), and one in
+hidden text counts less than one in sight. Every region with weight is kept, so a national
+number is read in each region the page plausibly serves; the order only decides between two
+valid readings, and `explain` revises it once the page's national numbers are known: the region
+under which more of them are valid together gains weight.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -20,19 +24,11 @@ from spamline.phones.compiled import twin
 DEFAULT_REGION = "CN"
 _PLUS_CC = re.compile(r"(?:\+|＋)\s?([1-9]\d{0,2})(?=[\s\-.(]*\d)")
 _ATTACHED = re.compile(r"(?:[\s\-.()]{0,3}\d+){1,8}")  # the groups of a number after its "+"
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"\b[A-Za-z]{3,}\b")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
 # characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
 _TRADITIONAL = "".join(sorted(set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")))
 _SIMPLIFIED = "".join(sorted(set("电话号码与这们个来时会为对说国发务专线联络请拨门问题维修务总购买卖点标准开关体应该学机车书东陆后气区买实经营业单价览处网页湾传")))
-_TRADITIONAL_RE = re.compile(f"[{_TRADITIONAL}]")
-_SIMPLIFIED_RE = re.compile(f"[{_SIMPLIFIED}]")
-_RUNSCAN = twin("_runscan")  # counts characters of a set in one compiled pass
+_RUNSCAN = twin("_runscan")  # counts every script class of a page in one compiled pass
 SAMPLE_CHARS = 50_000  # enough text to tell the +CC habits of a page
 SCRIPT_CHARS = 10_000  # and its scripts
 MAX_PLUS_TOKENS = 200  # +CC tokens weighed per page: enough to tell its habits, bounded work
@@ -43,22 +39,68 @@ _CHINESE_TLDS = frozenset({"TW", "HK", "MO", "SG", "MY"})
 _LANGUAGE_REGION = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "ja": "JP", "ko": "KR", "ru": "RU",
                     "pt": "BR", "hi": "IN", "nl": "NL", "pl": "PL", "tr": "TR", "vi": "VN", "th": "TH",
                     "id": "ID", "ms": "MY", "zh": "CN"}
-_SCRIPTS = ((_KANA, "JP"), (_HANGUL, "KR"), (_DEVANAGARI, "IN"), (_CYRILLIC, "RU"))
 # Hindi written in Latin letters (Hinglish: "number par call kare", "kaise kare", "ke liye"), as
 # Indian helpline pages are: words that are not English, two distinct ones make the page Indian
 _HINGLISH = re.compile(r"\b(?:kare|karein|karke|kijiye|kaise|aur|liye|baat|hai|hain|paise|paisa"
                        r"|ghante|turant|nahi|kya|mein|sakte|apna|apne)\b|₹")  # on lower-cased text
 HINGLISH_CHARS = 4000  # the title and first paragraphs tell; the whole sample costs ~0.6 ms a page
-_CHARS_OF = {pattern: "".join(chr(c) for lo, hi in ranges for c in range(lo, hi + 1))  # for count_chars
-             for pattern, ranges in ((_CJK, [(0x4E00, 0x9FFF)]), (_KANA, [(0x3040, 0x30FF)]),
-                                     (_HANGUL, [(0xAC00, 0xD7AF)]), (_DEVANAGARI, [(0x0900, 0x097F)]),
-                                     (_CYRILLIC, [(0x0400, 0x04FF)]), (_ASCII_LETTER, [(0x41, 0x5A), (0x61, 0x7A)]))}
+# Where an English page's money and clocks are: currency codes and signs, the lakh/crore of
+# Indian amounts ("2,00,000"), the time zones of opening hours. Each distinct one found adds CUE.
+_CUES = re.compile(
+    r"\b(?:(?P<IN>IST|INR|Rs\.?(?=\s?\d)|lakhs?|crores?)|(?P<AU>AEST|AEDT|ACST|ACDT|AWST|AUD|A\$)"
+    r"|(?P<GB>GBP|BST)|(?P<US>EST|EDT|PST|PDT|USD|US\$))(?!\w)"
+    r"|(?<![\d,.])(?P<LAKH>\d{1,2},\d\d,\d{3})(?![\d,])")
+# script classes, counted in one pass over the first SCRIPT_CHARS characters
+_CLASSES = ("", "cjk", "traditional", "simplified", "both", "kana", "hangul", "devanagari", "cyrillic",
+            "latin", "rupee", "pound")
+_CLASS_CHARS = {
+    "cjk": [(0x4E00, 0x9FFF)], "kana": [(0x3040, 0x30FF)], "hangul": [(0xAC00, 0xD7AF)],
+    "devanagari": [(0x0900, 0x097F)], "cyrillic": [(0x0400, 0x04FF)], "latin": [(0x41, 0x5A), (0x61, 0x7A)],
+    "rupee": [(0x20B9, 0x20B9)], "pound": [(0xA3, 0xA3)],
+    "traditional": [(ord(c), ord(c)) for c in _TRADITIONAL if c not in _SIMPLIFIED],
+    "simplified": [(ord(c), ord(c)) for c in _SIMPLIFIED if c not in _TRADITIONAL],
+    "both": [(ord(c), ord(c)) for c in _TRADITIONAL if c in _SIMPLIFIED]}  # later classes win
+_SCRIPT_REGIONS = (("kana", "JP"), ("hangul", "KR"), ("devanagari", "IN"), ("cyrillic", "RU"))
+_SIGN_REGIONS = (("rupee", "IN"), ("pound", "GB"))
 # weights: what the page says of itself outweighs a few numbers; seen numbers outweigh hidden ones
 TLD, LANG, SCRIPT = 3.0, 2.0, 3.0
+CUE, CUE_CAP = 1.0, 2.0
 PLUS_VISIBLE, PLUS_HIDDEN, PLUS_CAP = 1.5, 0.25, 2.5
+JOINT = 1.0  # per national number of the page valid in the region
+MAX_NATIONAL = 64  # national numbers weighed per page
 MAX_REGIONS = 8
 _HTML_LANG = re.compile(r"<html\b[^<>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 LANG_CHARS = 8192  # the <html> tag stands near the start
+
+
+def _class_table() -> bytes:
+    table = bytearray(0x10000)
+    for k, name in enumerate(_CLASSES):
+        for lo, hi in _CLASS_CHARS.get(name, ()):
+            table[lo:hi + 1] = bytes([k]) * (hi + 1 - lo)
+    return bytes(table)
+
+
+_TABLE = _class_table()
+
+
+@cache
+def _class_patterns() -> tuple[re.Pattern[str] | None, ...]:
+    """A character class per script class, from the table (for the Python reference)."""
+    return tuple(re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if _TABLE[c] == k) + "]")
+                 if k else None for k in range(len(_CLASSES)))
+
+
+@dataclass
+class Evidence:
+    """What a page says of the regions it serves: weights from its own words, and its +CC numbers."""
+
+    weights: dict[str, float] = field(default_factory=dict)  # from TLD, lang=, script and cues
+    plus: list[tuple[str, int]] = field(default_factory=list)  # (region, position): valid +CC numbers
+
+    def add(self, region: str | None, weight: float) -> None:
+        if region:
+            self.weights[region] = self.weights.get(region, 0.0) + weight
 
 
 def infer_regions(text: str, url: str | None = None, encoding: str = "", lang: str = "",
@@ -68,39 +110,121 @@ def infer_regions(text: str, url: str | None = None, encoding: str = "", lang: s
     `lang` is the page's `lang=` attribute; `hidden(pos)` says whether the text at `pos` is
     hidden (display:none, `hidden`, noscript). CN, the default, always comes last if absent.
     """
-    sample = text[:SAMPLE_CHARS]
-    weights: dict[str, float] = {}
+    return rank(evidence(text, url, encoding, lang), hidden)
 
-    def add(region: str | None, weight: float) -> None:
-        if region:
-            weights[region] = weights.get(region, 0.0) + weight
 
+def evidence(text: str, url: str | None = None, encoding: str = "", lang: str = "") -> Evidence:
+    """The region evidence of a page's text, URL, encoding and `lang=`."""
+    found = Evidence()
     tld = _tld_region(url)
-    for region, weight in _script_regions(sample[:SCRIPT_CHARS], tld, encoding):
-        add(region, weight)
-    add(tld, TLD)
+    for region, weight in _script_regions(text[:SCRIPT_CHARS], tld, encoding):
+        found.add(region, weight)
+    found.add(tld, TLD)
     for region, weight in _lang_regions(lang):
-        add(region, weight)
-    for region, weight in _plus_regions(sample, hidden).items():
-        add(region, weight)
-    ranked = sorted(weights, key=lambda r: -weights[r])[:MAX_REGIONS]  # stable: ties keep evidence order
+        found.add(region, weight)
+    found.plus = _plus_numbers(text)
+    return found
+
+
+def rank(found: Evidence, hidden: Callable[[int], bool] | None = None,
+         joint: dict[str, int] | None = None) -> tuple[str, ...]:
+    """The regions by weight, CN last if absent; `joint[r]`: national numbers valid in r.
+
+    Hidden text is asked about only when the +CC numbers could order the regions either way
+    (most pages need no answer, and finding hidden parts reads the whole source)."""
+    base = dict(found.weights)
+    for region, count in (joint or {}).items():
+        base[region] = base.get(region, 0.0) + JOINT * count
+    keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)]))  # evidence order: breaks ties
+    seen = _plus_weights(found.plus, lambda pos: False)
+    weights = _total(base, seen)
+    if hidden is not None and found.plus and not _decided(keys, _total(base, _plus_weights(found.plus, None)), weights):
+        weights = _total(base, _plus_weights(found.plus, hidden))
+    ranked = sorted(keys, key=lambda r: -weights.get(r, 0.0))[:MAX_REGIONS]
     return (*ranked, DEFAULT_REGION) if DEFAULT_REGION not in ranked else tuple(ranked)
+
+
+def explain(found: Evidence, regions: tuple[str, ...], national: Iterable[str],
+            hidden: Callable[[int], bool] | None = None) -> tuple[str, ...]:
+    """`regions` revised by the page's national-format numbers (digit strings): each region
+    gains JOINT for each of them valid there, so the region that explains them together leads."""
+    digits = list(dict.fromkeys(national))[:MAX_NATIONAL]
+    if len(regions) < 2 or not digits:
+        return regions
+    joint = {}
+    for region in regions:
+        count = sum(1 for d in digits if (n := classify(d, region)) is not None and n.valid and n.region == region)
+        if count:
+            joint[region] = count
+    return rank(found, hidden, joint) if joint else regions
+
+
+def _total(base: dict[str, float], plus: dict[str, float]) -> dict[str, float]:
+    total = dict(base)
+    for region, weight in plus.items():
+        total[region] = total.get(region, 0.0) + weight
+    return total
+
+
+def _decided(keys: list[str], low: dict[str, float], high: dict[str, float]) -> bool:
+    """Whether every weight between `low` and `high` gives the same order of `keys`."""
+    order = sorted(keys, key=lambda r: -high.get(r, 0.0))
+    index = {r: k for k, r in enumerate(keys)}
+    return all(low.get(a, 0.0) > high.get(b, 0.0) or (low.get(a, 0.0) >= high.get(b, 0.0) and index[a] < index[b])
+               for a, b in zip(order, order[1:]))
+
+
+def _plus_weights(plus: list[tuple[str, int]], hidden: Callable[[int], bool] | None) -> dict[str, float]:
+    """The weight of the +CC numbers per region, capped; `hidden` None: all of them hidden."""
+    weights: dict[str, float] = {}
+    for region, pos in plus:
+        weight = PLUS_HIDDEN if hidden is None or hidden(pos) else PLUS_VISIBLE
+        weights[region] = min(PLUS_CAP, weights.get(region, 0.0) + weight)
+    return weights
 
 
 def _script_regions(sample: str, tld: str | None, encoding: str) -> list[tuple[str, float]]:
     """Regions for the scripts the text is written in (English: the toll-free habits of spam pages)."""
     found: list[tuple[str, float]] = []
-    cjk, kana = _count(_CJK, sample), _count(_KANA, sample)
+    counts = dict(zip(_CLASSES, count_classes(sample)))
+    trad, simp = counts["traditional"] + counts["both"], counts["simplified"] + counts["both"]
+    cjk, kana = counts["cjk"] + trad + counts["simplified"], counts["kana"]
     if cjk + kana >= 3 and kana * 4 < cjk:
-        found.append((tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding), SCRIPT))
-    for pattern, region in _SCRIPTS:
-        if _count(pattern, sample) >= 3:
+        found.append((tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding, trad, simp), SCRIPT))
+    for name, region in _SCRIPT_REGIONS:
+        if counts[name] >= 3:
             found.append((region, SCRIPT))
-    if _LATIN.search(sample) and _count(_ASCII_LETTER, sample) > 2 * cjk:  # a Chinese character: 2 letters
+    if counts["latin"] > 2 * cjk and _LATIN.search(sample):  # a Chinese character: 2 letters
         found.extend(_ENGLISH_REGIONS.items())
         if len(set(_HINGLISH.findall(sample[:HINGLISH_CHARS].lower()))) >= 2:
             found.append(("IN", SCRIPT))
+        found.extend(_cue_regions(sample, counts))
     return found
+
+
+def _cue_regions(sample: str, counts: dict[str, int]) -> list[tuple[str, float]]:
+    """CUE for each distinct money or time-zone word and sign, at most CUE_CAP a region."""
+    cues: dict[str, set[str]] = {}
+    for name, region in _SIGN_REGIONS:
+        if counts[name]:
+            cues.setdefault(region, set()).add(name)
+    for m in _CUES.finditer(sample):
+        kind = m.lastgroup or ""
+        cues.setdefault("IN" if kind == "LAKH" else kind, set()).add("lakh" if kind == "LAKH" else m.group().lower())
+    return [(region, min(CUE_CAP, CUE * len(found))) for region, found in cues.items()]
+
+
+def count_classes(sample: str) -> tuple[int, ...]:
+    """How many characters of `sample[:SCRIPT_CHARS]` fall in each of _CLASSES (one compiled pass)."""
+    if _RUNSCAN is not None:
+        return _RUNSCAN.count_classes(sample, _TABLE, len(_CLASSES), SCRIPT_CHARS)
+    return python_count_classes(sample)
+
+
+def python_count_classes(sample: str) -> tuple[int, ...]:
+    """count_classes in Python: the reference of the compiled pass."""
+    sample = sample[:SCRIPT_CHARS]
+    return tuple(p.subn("", sample)[1] if p is not None and p.search(sample) else 0 for p in _class_patterns())
 
 
 def page_lang(source: str) -> str:
@@ -109,15 +233,10 @@ def page_lang(source: str) -> str:
     return m.group(1) if m else ""
 
 
-def _count(pattern: re.Pattern[str], text: str) -> int:
-    """How many characters of `text` the one-character class `pattern` matches."""
-    if _RUNSCAN is not None:
-        return _RUNSCAN.count_chars(text, _CHARS_OF[pattern])
-    return pattern.subn("", text)[1] if pattern.search(text) else 0
-
-
 def _lang_regions(lang: str) -> list[tuple[str, float]]:
     """The region of a `lang=` value: its region subtag, else where its language is mostly written."""
+    if not lang:
+        return []
     parts = lang.strip().replace("_", "-").split("-")
     language = parts[0].lower()
     for sub in parts[1:]:
@@ -129,17 +248,16 @@ def _lang_regions(lang: str) -> list[tuple[str, float]]:
     return [(region, LANG)] if region else []
 
 
-def _plus_regions(sample: str, hidden: Callable[[int], bool] | None) -> dict[str, float]:
-    """The regions of the valid numbers written with "+CC", weighted by visibility and capped."""
-    weights: dict[str, float] = {}
-    for k, m in enumerate(_plus_cc(sample)):
+def _plus_numbers(text: str) -> list[tuple[str, int]]:
+    """(region, position of the "+") of the valid numbers written with "+CC" in the sample."""
+    found = []
+    for k, m in enumerate(_plus_cc(text)):
         if k >= MAX_PLUS_TOKENS:
             break
-        region = _attached_region(sample, m.start(1))
+        region = _attached_region(text, m.start(1))
         if region:
-            weight = PLUS_HIDDEN if hidden is not None and hidden(m.start()) else PLUS_VISIBLE
-            weights[region] = min(PLUS_CAP, weights.get(region, 0.0) + weight)
-    return weights
+            found.append((region, m.start()))
+    return found
 
 
 def _attached_region(sample: str, at: int) -> str | None:
@@ -173,11 +291,7 @@ def _plus_cc(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _chinese_region(sample: str, encoding: str) -> str:
-    if _RUNSCAN is not None:
-        trad, simp = _RUNSCAN.count_chars(sample, _TRADITIONAL), _RUNSCAN.count_chars(sample, _SIMPLIFIED)
-    else:
-        trad, simp = len(_TRADITIONAL_RE.findall(sample)), len(_SIMPLIFIED_RE.findall(sample))
+def _chinese_region(sample: str, encoding: str, trad: int, simp: int) -> str:
     if trad > simp or encoding.lower().startswith("big5"):
         return "HK" if sample.count("香港") > sample.count("台") + sample.count("臺") else "TW"
     return DEFAULT_REGION
