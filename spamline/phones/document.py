@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 
-import phonenumbers
 
 from spamline.model import PhoneHit
 from spamline.phones.compiled import twin
@@ -25,6 +24,7 @@ _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<
 
 _BY_POSITION = attrgetter("start", "end")
 _TAG = re.compile(r"<[^<>]*>")
+_NON_DIGIT = re.compile(r"\D")
 _RUNSCAN = twin("_runscan")  # counts the odd characters of a page in one compiled pass
 _CONTROL = "".join(map(chr, [*range(0x09), 0x0b, *range(0x0e, 0x20)]))
 _ODD_CHARS = _CONTROL + "\ufffd"  # control characters and undecodable bytes
@@ -116,24 +116,30 @@ def _plain(text: str, region: str | None, url: str | None, encoding: str,
 def _read_jointly(found: Evidence, read: Callable[[tuple[str, ...]], list[PhoneHit]],
                   hidden: Callable[[int], bool] | None) -> tuple[tuple[str, ...], list[PhoneHit]]:
     """Read with the page's prior, then again if its national numbers, weighed together, change
-    the reading of one of them (or of the leading region, which short codes are read in)."""
+    the reading of one of them (or the leading region, which short codes are read in)."""
     regions = rank(found, hidden)
     hits = read(regions)
-    national = [d for d in map(_national_digits, hits) if d]
+    if len(regions) < 2:
+        return regions, hits
+    national = _national_digits(hits)
     revised = explain(found, regions, national, hidden)
     if revised[0] != regions[0] or any(_reading(d, revised) != _reading(d, regions) for d in national):
         return revised, read(revised)
     return regions, hits
 
 
-def _national_digits(hit: PhoneHit) -> str | None:
-    """The digits of a number written in national format, as read (None for +CC, short codes,
-    and numbers whose digits are not plainly written)."""
-    if hit.type == "short_code" or "+" in hit.raw or "＋" in hit.raw:
-        return None
-    digits = phonenumbers.normalize_digits_only(html.unescape(_TAG.sub("", hit.raw)))
-    number = classify(digits, hit.region)
-    return digits if number is not None and number.e164 == hit.e164 else None
+def _national_digits(hits: list[PhoneHit]) -> list[str]:
+    """The distinct digit strings of the numbers written in national format, as read (not +CC
+    numbers, short codes, or numbers whose digits are not plainly written)."""
+    found: dict[str, str | None] = {}
+    for hit in hits:
+        if hit.raw in found or hit.type == "short_code" or "+" in hit.raw or "＋" in hit.raw:
+            continue
+        text = _TAG.sub("", hit.raw) if "<" in hit.raw else hit.raw
+        digits = _NON_DIGIT.sub("", html.unescape(text) if "&" in text else text)
+        number = classify(digits, hit.region)
+        found[hit.raw] = digits if number is not None and number.e164 == hit.e164 else None
+    return list(dict.fromkeys(d for d in found.values() if d))
 
 
 def _reading(digits: str, regions: tuple[str, ...]) -> str | None:

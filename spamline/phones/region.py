@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -41,15 +41,16 @@ _LANGUAGE_REGION = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "ja": "JP", 
                     "id": "ID", "ms": "MY", "zh": "CN"}
 # Hindi written in Latin letters (Hinglish: "number par call kare", "kaise kare", "ke liye"), as
 # Indian helpline pages are: words that are not English, two distinct ones make the page Indian
-_HINGLISH = re.compile(r"\b(?:kare|karein|karke|kijiye|kaise|aur|liye|baat|hai|hain|paise|paisa"
-                       r"|ghante|turant|nahi|kya|mein|sakte|apna|apne)\b|₹")  # on lower-cased text
-HINGLISH_CHARS = 4000  # the title and first paragraphs tell; the whole sample costs ~0.6 ms a page
-# Where an English page's money and clocks are: currency codes and signs, the lakh/crore of
-# Indian amounts ("2,00,000"), the time zones of opening hours. Each distinct one found adds CUE.
-_CUES = re.compile(
-    r"\b(?:(?P<IN>IST|INR|Rs\.?(?=\s?\d)|lakhs?|crores?)|(?P<AU>AEST|AEDT|ACST|ACDT|AWST|AUD|A\$)"
-    r"|(?P<GB>GBP|BST)|(?P<US>EST|EDT|PST|PDT|USD|US\$))(?!\w)"
-    r"|(?<![\d,.])(?P<LAKH>\d{1,2},\d\d,\d{3})(?![\d,])")
+_HINGLISH = frozenset("kare karein karke kijiye kaise aur liye baat hai hain paise paisa ghante turant nahi kya "
+                      "mein sakte apna apne".split())
+# Where an English page's money and clocks are: currency codes, the rupee's words, the lakh
+# grouping of Indian amounts ("2,00,000"), the time zones of opening hours (written in capitals)
+_CUE_CODES = {"IST": "IN", "INR": "IN", "Rs": "IN", "AEST": "AU", "AEDT": "AU", "ACST": "AU", "ACDT": "AU",
+              "AWST": "AU", "AUD": "AU", "GBP": "GB", "BST": "GB", "EST": "US", "EDT": "US", "PST": "US",
+              "PDT": "US", "USD": "US"}
+_CUE_WORDS = {"lakh": "IN", "lakhs": "IN", "crore": "IN", "crores": "IN"}
+_WORD = re.compile(r"[A-Za-z]+")
+_LAKH = re.compile(r"[0-9],[0-9][0-9],[0-9]{3}(?![0-9])")
 # script classes, counted in one pass over the first SCRIPT_CHARS characters
 _CLASSES = ("", "cjk", "traditional", "simplified", "both", "kana", "hangul", "devanagari", "cyrillic",
             "latin", "rupee", "pound")
@@ -71,6 +72,7 @@ MAX_NATIONAL = 64  # national numbers weighed per page
 MAX_REGIONS = 8
 _HTML_LANG = re.compile(r"<html\b[^<>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 LANG_CHARS = 8192  # the <html> tag stands near the start
+_PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?=[/?#]|$)")  # no user, port or IPv6
 
 
 def _class_table() -> bytes:
@@ -95,8 +97,10 @@ def _class_patterns() -> tuple[re.Pattern[str] | None, ...]:
 class Evidence:
     """What a page says of the regions it serves: weights from its own words, and its +CC numbers."""
 
-    weights: dict[str, float] = field(default_factory=dict)  # from TLD, lang=, script and cues
+    weights: dict[str, float] = field(default_factory=dict)  # from TLD, lang= and script
     plus: list[tuple[str, int]] = field(default_factory=list)  # (region, position): valid +CC numbers
+    words: str = ""  # the sample of a page in Latin letters, whose words are read when they decide
+    signs: tuple[str, ...] = ()  # the regions of its currency signs
 
     def add(self, region: str | None, weight: float) -> None:
         if region:
@@ -117,8 +121,7 @@ def evidence(text: str, url: str | None = None, encoding: str = "", lang: str = 
     """The region evidence of a page's text, URL, encoding and `lang=`."""
     found = Evidence()
     tld = _tld_region(url)
-    for region, weight in _script_regions(text[:SCRIPT_CHARS], tld, encoding):
-        found.add(region, weight)
+    _script_regions(found, text[:SCRIPT_CHARS], tld, encoding)
     found.add(tld, TLD)
     for region, weight in _lang_regions(lang):
         found.add(region, weight)
@@ -127,36 +130,42 @@ def evidence(text: str, url: str | None = None, encoding: str = "", lang: str = 
 
 
 def rank(found: Evidence, hidden: Callable[[int], bool] | None = None,
-         joint: dict[str, int] | None = None) -> tuple[str, ...]:
-    """The regions by weight, CN last if absent; `joint[r]`: national numbers valid in r.
+         extra: dict[str, float] | None = None) -> tuple[str, ...]:
+    """The regions by weight (with `extra` weights added), CN last if absent.
 
     Hidden text is asked about only when the +CC numbers could order the regions either way
     (most pages need no answer, and finding hidden parts reads the whole source)."""
-    base = dict(found.weights)
-    for region, count in (joint or {}).items():
-        base[region] = base.get(region, 0.0) + JOINT * count
-    keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)]))  # evidence order: breaks ties
-    seen = _plus_weights(found.plus, lambda pos: False)
-    weights = _total(base, seen)
-    if hidden is not None and found.plus and not _decided(keys, _total(base, _plus_weights(found.plus, None)), weights):
-        weights = _total(base, _plus_weights(found.plus, hidden))
+    base = _total(found.weights, extra or {})
+    if not found.plus:
+        weights = base
+        keys = list(base)
+    else:
+        keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)]))  # evidence order: breaks ties
+        weights = _total(base, _plus_weights(found.plus, lambda pos: False))
+        if hidden is not None and not _decided(keys, _total(base, _plus_weights(found.plus, None)), weights):
+            weights = _total(base, _plus_weights(found.plus, hidden))
     ranked = sorted(keys, key=lambda r: -weights.get(r, 0.0))[:MAX_REGIONS]
     return (*ranked, DEFAULT_REGION) if DEFAULT_REGION not in ranked else tuple(ranked)
 
 
 def explain(found: Evidence, regions: tuple[str, ...], national: Iterable[str],
             hidden: Callable[[int], bool] | None = None) -> tuple[str, ...]:
-    """`regions` revised by the page's national-format numbers (digit strings): each region
-    gains JOINT for each of them valid there, so the region that explains them together leads."""
+    """`regions` revised by the page's national-format numbers (digit strings), when one of them
+    is valid in two of the regions: each region gains JOINT for each number valid there (the
+    region that explains them together leads), and the page's words are read (Hinglish, money
+    and time zones), which would decide nothing for numbers that have one reading."""
     digits = list(dict.fromkeys(national))[:MAX_NATIONAL]
     if len(regions) < 2 or not digits:
         return regions
-    joint = {}
-    for region in regions:
-        count = sum(1 for d in digits if (n := classify(d, region)) is not None and n.valid and n.region == region)
-        if count:
-            joint[region] = count
-    return rank(found, hidden, joint) if joint else regions
+    valid = {d: [r for r in regions if (n := classify(d, r)) is not None and n.valid]
+             for d in digits}
+    if all(len(rs) < 2 for rs in valid.values()):
+        return regions
+    extra = _word_regions(found)
+    for rs in valid.values():
+        for region in rs:
+            extra[region] = extra.get(region, 0.0) + JOINT
+    return rank(found, hidden, extra)
 
 
 def _total(base: dict[str, float], plus: dict[str, float]) -> dict[str, float]:
@@ -183,7 +192,7 @@ def _plus_weights(plus: list[tuple[str, int]], hidden: Callable[[int], bool] | N
     return weights
 
 
-def _script_regions(sample: str, tld: str | None, encoding: str) -> list[tuple[str, float]]:
+def _script_regions(evidence: Evidence, sample: str, tld: str | None, encoding: str) -> None:
     """Regions for the scripts the text is written in (English: the toll-free habits of spam pages)."""
     found: list[tuple[str, float]] = []
     counts = dict(zip(_CLASSES, count_classes(sample)))
@@ -196,22 +205,32 @@ def _script_regions(sample: str, tld: str | None, encoding: str) -> list[tuple[s
             found.append((region, SCRIPT))
     if counts["latin"] > 2 * cjk and _LATIN.search(sample):  # a Chinese character: 2 letters
         found.extend(_ENGLISH_REGIONS.items())
-        if len(set(_HINGLISH.findall(sample[:HINGLISH_CHARS].lower()))) >= 2:
-            found.append(("IN", SCRIPT))
-        found.extend(_cue_regions(sample, counts))
-    return found
+        evidence.words = sample
+        evidence.signs = tuple(region for name, region in _SIGN_REGIONS if counts[name])
+    for region, weight in found:
+        evidence.add(region, weight)
 
 
-def _cue_regions(sample: str, counts: dict[str, int]) -> list[tuple[str, float]]:
-    """CUE for each distinct money or time-zone word and sign, at most CUE_CAP a region."""
-    cues: dict[str, set[str]] = {}
-    for name, region in _SIGN_REGIONS:
-        if counts[name]:
-            cues.setdefault(region, set()).add(name)
-    for m in _CUES.finditer(sample):
-        kind = m.lastgroup or ""
-        cues.setdefault("IN" if kind == "LAKH" else kind, set()).add("lakh" if kind == "LAKH" else m.group().lower())
-    return [(region, min(CUE_CAP, CUE * len(found))) for region, found in cues.items()]
+def _word_regions(found: Evidence) -> dict[str, float]:
+    """Weights from the words of a page in Latin letters: SCRIPT for Hinglish, and CUE for each
+    distinct money or time-zone word or currency sign (at most CUE_CAP a region)."""
+    weights: dict[str, float] = {}
+    if not found.words:
+        return weights
+    words = set(_WORD.findall(found.words))
+    lower = {w.lower() for w in words}
+    if len(lower & _HINGLISH) + (found.signs.count("IN") > 0) >= 2:  # ₹ counts as a word of it
+        weights["IN"] = SCRIPT
+    cues: dict[str, set[str]] = {region: {"sign"} for region in found.signs}
+    for word in words & _CUE_CODES.keys():
+        cues.setdefault(_CUE_CODES[word], set()).add(word)
+    for word in lower & _CUE_WORDS.keys():
+        cues.setdefault(_CUE_WORDS[word], set()).add(word.rstrip("s"))
+    if _LAKH.search(found.words):
+        cues.setdefault("IN", set()).add("lakh")
+    for region, names in cues.items():
+        weights[region] = weights.get(region, 0.0) + min(CUE_CAP, CUE * len(names))
+    return weights
 
 
 def count_classes(sample: str) -> tuple[int, ...]:
@@ -300,7 +319,13 @@ def _chinese_region(sample: str, encoding: str, trad: int, simp: int) -> str:
 def _tld_region(url: str | None) -> str | None:
     if not url:
         return None
-    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").rstrip(".")
-    tld = host.rsplit(".", 1)[-1].lower()
+    m = _PLAIN_HOST.match(url)
+    return _host_region(m.group(1).lower() if m else urlsplit(url if "//" in url else "//" + url).hostname or "")
+
+
+@lru_cache(maxsize=4096)
+def _host_region(host: str) -> str | None:
+    """The region of a host's country-code TLD (pages of a site share it: cached)."""
+    tld = host.rstrip(".").rsplit(".", 1)[-1].lower()
     region = _TLD_REGION.get(tld, tld.upper())
     return region if len(tld) == 2 and region in phonenumbers.SUPPORTED_REGIONS else None
