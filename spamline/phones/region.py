@@ -72,7 +72,7 @@ MAX_NATIONAL = 64  # national numbers weighed per page
 MAX_REGIONS = 8
 _HTML_LANG = re.compile(r"<html\b[^<>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)", re.IGNORECASE)
 LANG_CHARS = 8192  # the <html> tag stands near the start
-_PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?=[/?#]|$)")  # no user, port or IPv6
+_PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(?::[0-9]+)?(?=[/?#]|$)")  # no user or IPv6
 
 
 def _class_table() -> bytes:
@@ -282,9 +282,14 @@ def _plus_numbers(text: str) -> list[tuple[str, int]]:
 def _attached_region(sample: str, at: int) -> str | None:
     """The region of the valid number written right after a "+" (ending at a group's end), if any."""
     m = _ATTACHED.match(sample, at)
-    if m is None:
-        return None
-    groups = re.findall(r"\d+", m.group())
+    return None if m is None else _groups_region(m.group())
+
+
+@lru_cache(maxsize=4096)
+def _groups_region(written: str) -> str | None:
+    """The region of the longest valid number in the digit groups `written` after a "+"
+    (cached: pages repeat their numbers)."""
+    groups = re.findall(r"\d+", written)
     ends = [sum(map(len, groups[:k + 1])) for k in range(len(groups))]
     digits = "".join(groups)
     for end in reversed(ends):

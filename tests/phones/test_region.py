@@ -1,12 +1,14 @@
 """The regions a document plausibly serves: a prior weighed per number, never a switch."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spamline.phones import extract_document
+from spamline.phones import extract_document, region
 from spamline.phones.hidden import hidden_ranges
 from spamline.phones.region import infer_regions
 from tests.phones.scoring import pages
@@ -185,3 +187,11 @@ def test_the_region_that_explains_all_national_numbers_together_is_preferred() -
     alone = "<p>Fraudsters posted 7439481207 as a helpline.</p>"
     assert [h.e164 for h in extract_document(alone, "text/html").hits] == ["+17439481207"]
     assert [h.e164 for h in extract_document("<p>Call 1800-11-4000 today.</p>", "text/html").hits] == ["+611800114000"]
+
+
+@pytest.mark.parametrize("url", ["http://a.example.co.uk:8000/x", "https://USER@b.example.de/", "http://[::1]:80/",
+                                 "HTTP://x.example.JP./", "x.example.com.au/path", "https://a.b.cn?q=1",
+                                 "http://a.in#f", "http://a.tw:99999/", "https://a.hk"])
+def test_the_fast_host_reading_agrees_with_urlsplit(url: str) -> None:
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    assert region._tld_region(url) == region._host_region(host)
