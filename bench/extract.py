@@ -1,6 +1,6 @@
 """Throughput of spamline.phones against phonenumbers.PhoneNumberMatcher on the same pages.
 
-    python bench/extract.py [--quick]
+    python bench/extract.py [--quick] [--repeat N]
     SPAMLINE_PURE_PYTHON=1 python bench/extract.py    # the pure-Python fallback, without the C twins
 
 Two page sets, each timed in this run:
@@ -155,8 +155,10 @@ def compare(name: str, pages: list[tuple[bytes, str | None, str | None]], repeat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer pages and repeats")
+    parser.add_argument("--repeat", type=int, default=0, help="timed rounds (default 5, 2 with --quick); "
+                        "more rounds steady the best on a busy machine")
     args = parser.parse_args()
-    repeat = 2 if args.quick else 5
+    repeat = args.repeat if args.repeat > 0 else 2 if args.quick else 5
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}, Python {platform.python_version()}, "
           f"phonenumbers {phonenumbers.__version__}; best of {repeat} interleaved rounds; target >= 10x; "

@@ -22,8 +22,8 @@ from spamline.phones.classify import classify
 from spamline.phones.compiled import twin
 
 DEFAULT_REGION = "CN"
-_PLUS_CC = re.compile(r"(?:\+|＋)\s?([1-9]\d{0,2})(?=[\s\-.(]*\d)")
-_ATTACHED = re.compile(r"(?:[\s\-.()]{0,3}\d+){1,8}")  # the groups of a number after its "+"
+# a "+" and the digit groups of the number after it (a country code, then more digits)
+_PLUS_NUMBER = re.compile(r"[+＋]\s?(?=[1-9]\d{0,2}[\s\-.(]*\d)((?:[\s\-.()]{0,3}\d+){1,8})")
 _LATIN = re.compile(r"\b[A-Za-z]{3,}\b")
 # characters that exist only in Traditional (resp. Simplified) writing, common on hotline pages
 _TRADITIONAL = "".join(sorted(set("電話號碼與這們個來時會為對說國發務專線聯絡請撥門問題維修務總購買賣點標準開關體應該學機車書東陸後氣區買實經營業單價覽處網頁臺灣傳")))
@@ -41,14 +41,17 @@ _LANGUAGE_REGION = {"de": "DE", "fr": "FR", "es": "ES", "it": "IT", "ja": "JP", 
                     "id": "ID", "ms": "MY", "zh": "CN"}
 # Hindi written in Latin letters (Hinglish: "number par call kare", "kaise kare", "ke liye"), as
 # Indian helpline pages are: words that are not English, two distinct ones make the page Indian
-_HINGLISH = frozenset("kare karein karke kijiye kaise aur liye baat hai hain paise paisa ghante turant nahi kya "
-                      "mein sakte apna apne".split())
+_HINGLISH = ("kare karein karke kijiye kaise aur liye baat hai hain paise paisa ghante turant nahi kya mein "
+             "sakte apna apne").split()
 # Where an English page's money and clocks are: currency codes, the rupee's words, the lakh
 # grouping of Indian amounts ("2,00,000"), the time zones of opening hours (written in capitals)
 _CUE_CODES = {"IST": "IN", "INR": "IN", "Rs": "IN", "AEST": "AU", "AEDT": "AU", "ACST": "AU", "ACDT": "AU",
               "AWST": "AU", "AUD": "AU", "GBP": "GB", "BST": "GB", "EST": "US", "EDT": "US", "PST": "US",
               "PDT": "US", "USD": "US"}
-_CUE_WORDS = {"lakh": "IN", "lakhs": "IN", "crore": "IN", "crores": "IN"}
+_INDIAN_AMOUNTS = ("lakh", "lakhs", "crore", "crores")
+# the words as written in running text, in titles and in capitals: each spelling to the word
+_HINGLISH_SPELT = {f(w): w for w in _HINGLISH for f in (str, str.capitalize, str.upper)}
+_AMOUNTS_SPELT = {f(w): w.rstrip("s") for w in _INDIAN_AMOUNTS for f in (str, str.capitalize, str.upper)}
 _WORD = re.compile(r"[A-Za-z]+")
 _LAKH = re.compile(r"[0-9],[0-9][0-9],[0-9]{3}(?![0-9])")
 # script classes, counted in one pass over the first SCRIPT_CHARS characters
@@ -61,8 +64,7 @@ _CLASS_CHARS = {
     "traditional": [(ord(c), ord(c)) for c in _TRADITIONAL if c not in _SIMPLIFIED],
     "simplified": [(ord(c), ord(c)) for c in _SIMPLIFIED if c not in _TRADITIONAL],
     "both": [(ord(c), ord(c)) for c in _TRADITIONAL if c in _SIMPLIFIED]}  # later classes win
-_SCRIPT_REGIONS = (("kana", "JP"), ("hangul", "KR"), ("devanagari", "IN"), ("cyrillic", "RU"))
-_SIGN_REGIONS = (("rupee", "IN"), ("pound", "GB"))
+_SCRIPT_REGIONS = ("JP", "KR", "IN", "RU")  # kana, hangul, devanagari, cyrillic: as in _CLASSES
 # weights: what the page says of itself outweighs a few numbers; seen numbers outweigh hidden ones
 TLD, LANG, SCRIPT = 3.0, 2.0, 3.0
 CUE, CUE_CAP = 1.0, 2.0
@@ -135,10 +137,11 @@ def rank(found: Evidence, hidden: Callable[[int], bool] | None = None,
 
     Hidden text is asked about only when the +CC numbers could order the regions either way
     (most pages need no answer, and finding hidden parts reads the whole source)."""
-    base = _total(found.weights, extra or {})
+    base = _total(found.weights, extra) if extra else found.weights
     if not found.plus:
-        weights = base
-        keys = list(base)
+        weights, keys = base, list(base)
+        if len(keys) == 1:
+            return (keys[0], DEFAULT_REGION) if keys[0] != DEFAULT_REGION else (DEFAULT_REGION,)
     else:
         keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)]))  # evidence order: breaks ties
         weights = _total(base, _plus_weights(found.plus, lambda pos: False))
@@ -194,21 +197,19 @@ def _plus_weights(plus: list[tuple[str, int]], hidden: Callable[[int], bool] | N
 
 def _script_regions(evidence: Evidence, sample: str, tld: str | None, encoding: str) -> None:
     """Regions for the scripts the text is written in (English: the toll-free habits of spam pages)."""
-    found: list[tuple[str, float]] = []
-    counts = dict(zip(_CLASSES, count_classes(sample)))
-    trad, simp = counts["traditional"] + counts["both"], counts["simplified"] + counts["both"]
-    cjk, kana = counts["cjk"] + trad + counts["simplified"], counts["kana"]
+    _, other_cjk, trad_only, simp_only, both, kana, *scripts, latin, rupee, pound = count_classes(sample)
+    trad, simp = trad_only + both, simp_only + both
+    cjk = other_cjk + trad + simp_only
     if cjk + kana >= 3 and kana * 4 < cjk:
-        found.append((tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding, trad, simp), SCRIPT))
-    for name, region in _SCRIPT_REGIONS:
-        if counts[name] >= 3:
-            found.append((region, SCRIPT))
-    if counts["latin"] > 2 * cjk and _LATIN.search(sample):  # a Chinese character: 2 letters
-        found.extend(_ENGLISH_REGIONS.items())
+        evidence.add(tld if tld in _CHINESE_TLDS else _chinese_region(sample, encoding, trad, simp), SCRIPT)
+    for count, region in zip((kana, *scripts), _SCRIPT_REGIONS):
+        if count >= 3:
+            evidence.add(region, SCRIPT)
+    if latin > 2 * cjk and _LATIN.search(sample):  # a Chinese character: 2 letters
+        for region, weight in _ENGLISH_REGIONS.items():
+            evidence.add(region, weight)
         evidence.words = sample
-        evidence.signs = tuple(region for name, region in _SIGN_REGIONS if counts[name])
-    for region, weight in found:
-        evidence.add(region, weight)
+        evidence.signs = tuple(region for count, region in ((rupee, "IN"), (pound, "GB")) if count)
 
 
 def _word_regions(found: Evidence) -> dict[str, float]:
@@ -218,14 +219,13 @@ def _word_regions(found: Evidence) -> dict[str, float]:
     if not found.words:
         return weights
     words = set(_WORD.findall(found.words))
-    lower = {w.lower() for w in words}
-    if len(lower & _HINGLISH) + (found.signs.count("IN") > 0) >= 2:  # ₹ counts as a word of it
-        weights["IN"] = SCRIPT
+    if len({_HINGLISH_SPELT[w] for w in words & _HINGLISH_SPELT.keys()}) + ("IN" in found.signs) >= 2:
+        weights["IN"] = SCRIPT  # ₹ counts as a word of it
     cues: dict[str, set[str]] = {region: {"sign"} for region in found.signs}
     for word in words & _CUE_CODES.keys():
         cues.setdefault(_CUE_CODES[word], set()).add(word)
-    for word in lower & _CUE_WORDS.keys():
-        cues.setdefault(_CUE_WORDS[word], set()).add(word.rstrip("s"))
+    for word in words & _AMOUNTS_SPELT.keys():
+        cues.setdefault("IN", set()).add(_AMOUNTS_SPELT[word])
     if _LAKH.search(found.words):
         cues.setdefault("IN", set()).add("lakh")
     for region, names in cues.items():
@@ -270,19 +270,13 @@ def _lang_regions(lang: str) -> list[tuple[str, float]]:
 def _plus_numbers(text: str) -> list[tuple[str, int]]:
     """(region, position of the "+") of the valid numbers written with "+CC" in the sample."""
     found = []
-    for k, m in enumerate(_plus_cc(text)):
+    for k, m in enumerate(_plus_numbers_written(text)):
         if k >= MAX_PLUS_TOKENS:
             break
-        region = _attached_region(text, m.start(1))
+        region = _groups_region(m.group(1))
         if region:
             found.append((region, m.start()))
     return found
-
-
-def _attached_region(sample: str, at: int) -> str | None:
-    """The region of the valid number written right after a "+" (ending at a group's end), if any."""
-    m = _ATTACHED.match(sample, at)
-    return None if m is None else _groups_region(m.group())
 
 
 @lru_cache(maxsize=4096)
@@ -300,9 +294,9 @@ def _groups_region(written: str) -> str | None:
     return None
 
 
-def _plus_cc(text: str) -> Iterator[re.Match[str]]:
-    """What `_PLUS_CC.finditer(text, 0, SAMPLE_CHARS)` finds, tried only at plus signs: a match
-    starts at one and holds no other, and str.find skips to them far faster than a regex scan."""
+def _plus_numbers_written(text: str) -> Iterator[re.Match[str]]:
+    """What `_PLUS_NUMBER.finditer(text, 0, SAMPLE_CHARS)` finds, tried only at plus signs: a
+    match starts at one and holds no other, and str.find skips to them far faster than a regex scan."""
     signs = []
     for sign in "+＋":
         at = text.find(sign, 0, SAMPLE_CHARS)
@@ -310,7 +304,7 @@ def _plus_cc(text: str) -> Iterator[re.Match[str]]:
             signs.append(at)
             at = text.find(sign, at + 1, SAMPLE_CHARS)
     for at in sorted(signs):
-        m = _PLUS_CC.match(text, at, SAMPLE_CHARS)
+        m = _PLUS_NUMBER.match(text, at, SAMPLE_CHARS)
         if m:
             yield m
 
