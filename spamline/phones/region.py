@@ -138,12 +138,13 @@ def rank(found: Evidence, hidden: Callable[[int], bool] | None = None,
     Hidden text is asked about only when the +CC numbers could order the regions either way
     (most pages need no answer, and finding hidden parts reads the whole source)."""
     base = _total(found.weights, extra) if extra else found.weights
+    # in evidence order, which breaks ties
+    keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)])) if found.plus else list(base)
+    if len(keys) == 1:
+        return (keys[0], DEFAULT_REGION) if keys[0] != DEFAULT_REGION else (DEFAULT_REGION,)
     if not found.plus:
-        weights, keys = base, list(base)
-        if len(keys) == 1:
-            return (keys[0], DEFAULT_REGION) if keys[0] != DEFAULT_REGION else (DEFAULT_REGION,)
+        weights = base
     else:
-        keys = list(dict.fromkeys([*base, *(r for r, _ in found.plus)]))  # evidence order: breaks ties
         weights = _total(base, _plus_weights(found.plus, lambda pos: False))
         if hidden is not None and not _decided(keys, _total(base, _plus_weights(found.plus, None)), weights):
             weights = _total(base, _plus_weights(found.plus, hidden))
