@@ -195,3 +195,17 @@ def test_the_region_that_explains_all_national_numbers_together_is_preferred() -
 def test_the_fast_host_reading_agrees_with_urlsplit(url: str) -> None:
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""
     assert region._tld_region(url) == region._host_region(host)
+
+
+def test_hidden_text_is_asked_about_only_when_it_could_change_the_order() -> None:
+    asked: list[int] = []
+
+    def hidden(pos: int) -> bool:
+        asked.append(pos)
+        return True
+    chinese = "金盾保险柜售后服务电话：+86 400-812-3456，24小时热线 +86 138-0013-8000"
+    assert infer_regions(chinese, hidden=hidden)[0] == "CN" and asked == []
+    mixed = "Call +1 212 555 0123 or +44 20 7946 0000"  # US leads when both are seen or both hidden
+    assert infer_regions(mixed, hidden=lambda pos: False)[0] == "US"
+    assert infer_regions(mixed, hidden=lambda pos: asked.append(pos) or pos < 10)[0] == "GB"  # the +1 hidden
+    assert asked
