@@ -90,9 +90,14 @@ _TABLE = _class_table()
 
 @cache
 def _class_patterns() -> tuple[re.Pattern[str] | None, ...]:
-    """A character class per script class, from the table (for the Python reference)."""
-    return tuple(re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if _TABLE[c] == k) + "]")
-                 if k else None for k in range(len(_CLASSES)))
+    """A character class per script class, from the table's runs (for the Python reference)."""
+    ranges: list[list[str]] = [[] for _ in _CLASSES]
+    start = 0
+    for c in range(1, 0x10001):
+        if c == 0x10000 or _TABLE[c] != _TABLE[start]:
+            ranges[_TABLE[start]].append(f"{re.escape(chr(start))}-{re.escape(chr(c - 1))}")
+            start = c
+    return tuple(re.compile(f"[{''.join(r)}]") if k else None for k, r in enumerate(ranges))
 
 
 @dataclass
