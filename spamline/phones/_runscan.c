@@ -8,6 +8,9 @@
  *   hits(spans, text, source, pieces, kinds, hit_type, context_chars)
  *                                       extract.python_hits, on a map made of packed pieces
  *   count_chars(text, chars)            how many characters of text are among chars
+ *   count_classes(text, classes, n, limit)
+ *                                       region.python_count_classes: how many characters of
+ *                                       text[:limit] fall in each class of a 65536-byte table
  *
  * Everything that reads words or parses numbers stays in Python and is called back: phonenumbers
  * through the cached classify functions, the label, service-word and unit regexes, the budget's
@@ -1093,6 +1096,46 @@ static PyObject *count_chars(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(n);
 }
 
+/* counts[k]: how many of the first `limit` characters of text the table `classes` (bytes of
+ * 65536: a class per basic-plane character, 0 for none) puts in class k, for k < n; one pass */
+static PyObject *count_classes(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_buffer classes;
+    Py_ssize_t n, limit;
+    if (!PyArg_ParseTuple(args, "Uy*nn:count_classes", &text, &classes, &n, &limit))
+        return NULL;
+    PyObject *result = NULL;
+    if (classes.len != 0x10000 || n < 1 || n > 256 || limit < 0) {
+        PyErr_SetString(PyExc_ValueError, "count_classes() takes a table of 65536 classes, 1 <= n <= 256, limit >= 0");
+        goto done;
+    }
+    Py_ssize_t counts[256] = {0};
+    const unsigned char *table = classes.buf;
+    Text t;
+    text_of(text, &t);
+    Py_ssize_t end = t.len < limit ? t.len : limit;
+    for (Py_ssize_t k = 0; k < end; k++) {
+        Py_UCS4 ch = AT(&t, k);
+        if (ch < 0x10000)
+            counts[table[ch]]++;
+    }
+    result = PyTuple_New(n);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *v = PyLong_FromSsize_t(k ? counts[k] : 0);
+        if (v == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, k, v);
+    }
+done:
+    PyBuffer_Release(&classes);
+    return result;
+}
+
 /* ---- configuration ------------------------------------------------------------------------ */
 
 static PyObject *configure_fold(PyObject *self, PyObject *args, PyObject *kwargs)
@@ -1142,6 +1185,9 @@ static PyMethodDef methods[] = {
      "type, context, kind, region)]: extract.python_hits on a map made of pieces"},
     {"count_chars", count_chars, METH_VARARGS,
      "count_chars(text, chars) -> how many characters of text are among chars (basic-plane ones)"},
+    {"count_classes", count_classes, METH_VARARGS,
+     "count_classes(text, classes, n, limit) -> (0, count of class 1, ..., count of class n-1) over text[:limit], "
+     "classes a bytes table of 65536"},
     {NULL, NULL, 0, NULL},
 };
 

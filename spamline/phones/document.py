@@ -1,24 +1,30 @@
 """A fetched document: decode it, read its text, find its numbers."""
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 
+
 from spamline.model import PhoneHit
 from spamline.phones.compiled import twin
 from spamline.phones.decode import decode_body
+from spamline.phones.classify import classify
 from spamline.phones.extract import Budget, find_hits
 from spamline.phones.htmltext import html_text
 from spamline.phones.hidden import Hidden, hidden_ranges
-from spamline.phones.region import DEFAULT_REGION, infer_regions, page_lang
+from spamline.phones.region import DEFAULT_REGION, Evidence, evidence, explain, page_lang, rank
 from spamline.phones.textmap import TextMap
 
 _HTML_SNIFF = re.compile(r"\s*(?:<!doctype html|<html|<head|<body|<meta|<title|<div|<p\b|<table|<!--)", re.IGNORECASE)
 
 
 _BY_POSITION = attrgetter("start", "end")
+_TAG = re.compile(r"<[^<>]*>")
+_NON_DIGIT = re.compile(r"\D")
 _RUNSCAN = twin("_runscan")  # counts the odd characters of a page in one compiled pass
 _CONTROL = "".join(map(chr, [*range(0x09), 0x0b, *range(0x0e, 0x20)]))
 _ODD_CHARS = _CONTROL + "\ufffd"  # control characters and undecodable bytes
@@ -67,7 +73,7 @@ def is_html(source: str, content_type: str | None) -> bool:
 
 def extract_text(text: str, region: str | None = None, include_possible: bool = False) -> list[PhoneHit]:
     """Numbers in a plain text; offsets index into `text`."""
-    return find_hits(TextMap.identity(text), text, _regions(region, text), include_possible)
+    return _plain(text, region, None, "", include_possible)[1]
 
 
 def extract_document(body: bytes | str, content_type: str | None = None, url: str | None = None,
@@ -80,34 +86,81 @@ def extract_document(body: bytes | str, content_type: str | None = None, url: st
     if looks_binary(source):
         return Document(source, encoding, "", "", [], (region or DEFAULT_REGION).upper())
     if not is_html(source, content_type):
-        regions = _regions(region, source, url, encoding)
-        hits = find_hits(TextMap.identity(source), source, regions, include_possible)
+        regions, hits = _plain(source, region, url, encoding, include_possible)
         return Document(source, encoding, "", source, hits, regions[0])
     parts = html_text(source)
-    text = parts.visible.text
-    regions = (region.upper(),) if region else _html_regions(source, parts.visible, url, encoding)
-    budget = Budget(len(source))
-    hits = find_hits(parts.visible, source, regions, include_possible, budget)  # in source order
-    others = find_hits(parts.others, source, regions, include_possible, budget)
-    if others:
-        hits = sorted(hits + others, key=_BY_POSITION)
-    return Document(source, encoding, parts.title, text, hits, regions[0])
+
+    def read(regions: tuple[str, ...]) -> list[PhoneHit]:
+        budget = Budget(len(source))
+        hits = find_hits(parts.visible, source, regions, include_possible, budget)  # in source order
+        others = find_hits(parts.others, source, regions, include_possible, budget)
+        return sorted(hits + others, key=_BY_POSITION) if others else hits
+    if region:
+        regions = (region.upper(),)
+        return Document(source, encoding, parts.title, parts.visible.text, read(regions), regions[0])
+    found = evidence(parts.visible.text, url, encoding, page_lang(source))
+    regions, hits = _read_jointly(found, read, _hidden(source, parts.visible))
+    return Document(source, encoding, parts.title, parts.visible.text, hits, regions[0])
 
 
-def _regions(region: str | None, text: str, url: str | None = None, encoding: str = "") -> tuple[str, ...]:
-    """The caller's region, or the ones guessed from the document."""
-    return (region.upper(),) if region else infer_regions(text, url, encoding)
+def _plain(text: str, region: str | None, url: str | None, encoding: str,
+           include_possible: bool) -> tuple[tuple[str, ...], list[PhoneHit]]:
+    """The regions and numbers of a plain text."""
+    def read(regions: tuple[str, ...]) -> list[PhoneHit]:
+        return find_hits(TextMap.identity(text), text, regions, include_possible)
+    if region:
+        return (region.upper(),), read((region.upper(),))
+    return _read_jointly(evidence(text, url, encoding), read, None)
 
 
-def _html_regions(source: str, visible: TextMap, url: str | None, encoding: str) -> tuple[str, ...]:
-    """The regions an HTML page plausibly serves, from its text, URL, `lang=` and hidden parts."""
-    found: list[Hidden] = []  # the hidden parts, found on the first question (most pages ask none)
+def _read_jointly(found: Evidence, read: Callable[[tuple[str, ...]], list[PhoneHit]],
+                  hidden: Callable[[int], bool] | None) -> tuple[tuple[str, ...], list[PhoneHit]]:
+    """Read with the page's prior, then again if its national numbers, weighed together, change
+    the reading of one of them (or the leading region, which short codes are read in)."""
+    regions = rank(found, hidden)
+    hits = read(regions)
+    if len(regions) < 2:
+        return regions, hits
+    national = _national_digits(hits)
+    revised = explain(found, regions, national, hidden)
+    if revised[0] != regions[0] or any(_reading(d, revised) != _reading(d, regions) for d in national):
+        return revised, read(revised)
+    return regions, hits
+
+
+def _national_digits(hits: list[PhoneHit]) -> list[str]:
+    """The distinct digit strings of the numbers written in national format, as read (not +CC
+    numbers, short codes, or numbers whose digits are not plainly written)."""
+    found: dict[str, str | None] = {}
+    for hit in hits:
+        if hit.raw in found or hit.type == "short_code" or "+" in hit.raw or "＋" in hit.raw:
+            continue
+        text = _TAG.sub("", hit.raw) if "<" in hit.raw else hit.raw
+        digits = _NON_DIGIT.sub("", html.unescape(text) if "&" in text else text)
+        number = classify(digits, hit.region)
+        found[hit.raw] = digits if number is not None and number.e164 == hit.e164 else None
+    return list(dict.fromkeys(d for d in found.values() if d))
+
+
+def _reading(digits: str, regions: tuple[str, ...]) -> str | None:
+    """The E.164 that national `digits` are read as with `regions` (the first valid one)."""
+    for region in regions:
+        number = classify(digits, region)
+        if number is not None and number.valid:
+            return number.e164
+    return None
+
+
+def _hidden(source: str, visible: TextMap) -> Callable[[int], bool]:
+    """Whether visible-text position `pos` stands in hidden source (found on the first question:
+    most pages ask none)."""
+    found: list[Hidden] = []
 
     def hidden(pos: int) -> bool:
         if not found:
             found.append(Hidden(hidden_ranges(source)))
         return found[0](visible.source_span(pos, pos + 1)[0])
-    return infer_regions(visible.text, url, encoding, page_lang(source), hidden)
+    return hidden
 
 
 def _readable(text: str) -> str:

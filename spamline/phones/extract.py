@@ -90,6 +90,8 @@ def find_hits(tm: TextMap, source: str, regions: tuple[str, ...], include_possib
     National-format numbers are read in `regions[0]`, then the others in order.
     """
     text = tm.text
+    if not text:
+        return []
     folded = fold(text)
     budget = budget or Budget(len(text))
     vanity = _vanity(folded)

@@ -1,12 +1,14 @@
 """The regions a document plausibly serves: a prior weighed per number, never a switch."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spamline.phones import extract_document
+from spamline.phones import extract_document, region
 from spamline.phones.hidden import hidden_ranges
 from spamline.phones.region import infer_regions
 from tests.phones.scoring import pages
@@ -130,3 +132,80 @@ def test_adding_a_short_token_never_removes_a_number(row: dict, wrapper: str, to
     before = {h.e164 for h in extract_document(source, "text/html", url=row["url"]).hits}
     after = {h.e164 for h in extract_document(added, "text/html", url=row["url"]).hits}
     assert before <= after, (row["file"], at, wrapper.format(token), before - after)
+
+
+# English pages of the countries whose national numbers overlap (every UK number below is also
+# valid in India, 1800 numbers in Australia and India, NANP numbers in India): numbers and
+# their settings as on the real page named, text written here. The page's own words decide.
+ENGLISH_PAGES = [
+    ("https://www.bolton.gov.uk/bolton-scene",  # Bolton Scene, councillors' surgeries
+     "<h1>Meet your councillors</h1><p>Astley Bridge surgeries: Hilary Fairclough 01204 592024; John Walsh "
+     "01204 332216 or 07836 363635. Bolton will benefit from £2.8m of government funding.</p>",
+     {"+441204592024", "+441204332216", "+447836363635"}),
+    (None, "<p>Surgeries: Hilary Fairclough 01204 592024; John Walsh 01204 332216 or 07836 363635. "
+     "Council tax help line open until 5pm. Bolton will benefit from £2.8m of funding.</p>",
+     {"+441204592024", "+441204332216", "+447836363635"}),
+    ("https://smashpartner.services/?p=1317",  # complaints policy of an Australian telco
+     "<h2>How to make a complaint?</h2><p>Please call our customer service on 1800 762 741 between "
+     "09:00 - 17:00 (AEST) Monday to Friday, or the Telecommunications Industry Ombudsman.</p>",
+     {"+611800762741"}),
+    ("https://www.unp.me/threads/calling-customer-care-is-not-free.69161/",  # Punjab mobile operators
+     "<p>Idea now bills Rs 0.50 per three minutes for calls to its customer care number, 98140-12345. "
+     "Idea has 30.81 lakh subscribers in the Punjab circle.</p>",
+     {"+919814012345"}),
+    ("https://www.dumpstersource.com/Help5",  # a US call centre's hours
+     "<p>The call center, 1-800-995-8212, is open Monday through Friday from 7:00 am EST until 8:00 pm EST.</p>",
+     {"+18009958212"}),
+    ("https://kb.prysmvoice.com/articles/hours/",  # a Tennessee VoIP provider's after-hours line
+     "<p>After hours and emergency support is available by calling (615) 696-6060 and pressing 9 to "
+     "leave a detailed message. Billing support is open 8:30 a.m. to 5:30 p.m. Central Time.</p>",
+     {"+16156966060"}),
+    ("https://kb.clearviewtech.net/?p=650", "<ul><li>Phone: 212-804-8173</li><li>Hours of Operation: Monday "
+     "- Friday, 8:00 AM to 5:00 PM, excluding US Bank holidays</li></ul>", {"+12128048173"}),
+]
+
+
+@pytest.mark.parametrize("url,page,numbers", ENGLISH_PAGES)
+def test_english_pages_read_their_numbers_where_they_are(url: str | None, page: str, numbers: set[str]) -> None:
+    assert {h.e164 for h in extract_document(page, "text/html", url=url).hits} == numbers
+
+
+@pytest.mark.parametrize("words,number", [
+    ("between 09:00 - 17:00 (AEST)", "+611800762741"), ("between 09:00 - 17:00 IST", "+911800762741"),
+    ("fees from Rs. 500", "+911800762741"), ("plans from 2,00,000 a year", "+911800762741"),
+    ("plans from 200,000 a year", "+611800762741"), ("(AUD 20 a month)", "+611800762741")])
+def test_money_and_time_zone_words_decide_a_number_of_two_regions(words: str, number: str) -> None:
+    page = f"<p>Call our customer service on 1800 762 741 {words}.</p>"
+    assert [h.e164 for h in extract_document(page, "text/html").hits] == [number]
+
+
+def test_the_region_that_explains_all_national_numbers_together_is_preferred() -> None:
+    """7439481207 reads in US, GB and India, 1800-11-4000 in Australia and India: only India
+    makes both valid. Either number alone keeps the English prior's reading."""
+    both = "<p>Fraudsters posted 7439481207 as a helpline. Call 1800-11-4000 for consumer complaints.</p>"
+    assert {h.e164 for h in extract_document(both, "text/html").hits} == {"+917439481207", "+911800114000"}
+    alone = "<p>Fraudsters posted 7439481207 as a helpline.</p>"
+    assert [h.e164 for h in extract_document(alone, "text/html").hits] == ["+17439481207"]
+    assert [h.e164 for h in extract_document("<p>Call 1800-11-4000 today.</p>", "text/html").hits] == ["+611800114000"]
+
+
+@pytest.mark.parametrize("url", ["http://a.example.co.uk:8000/x", "https://USER@b.example.de/", "http://[::1]:80/",
+                                 "HTTP://x.example.JP./", "x.example.com.au/path", "https://a.b.cn?q=1",
+                                 "http://a.in#f", "http://a.tw:99999/", "https://a.hk"])
+def test_the_fast_host_reading_agrees_with_urlsplit(url: str) -> None:
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    assert region._tld_region(url) == region._host_region(host)
+
+
+def test_hidden_text_is_asked_about_only_when_it_could_change_the_order() -> None:
+    asked: list[int] = []
+
+    def hidden(pos: int) -> bool:
+        asked.append(pos)
+        return True
+    chinese = "金盾保险柜售后服务电话：+86 400-812-3456，24小时热线 +86 138-0013-8000"
+    assert infer_regions(chinese, hidden=hidden)[0] == "CN" and asked == []
+    mixed = "Call +1 212 555 0123 or +44 20 7946 0000"  # US leads when both are seen or both hidden
+    assert infer_regions(mixed, hidden=lambda pos: False)[0] == "US"
+    assert infer_regions(mixed, hidden=lambda pos: asked.append(pos) or pos < 10)[0] == "GB"  # the +1 hidden
+    assert asked

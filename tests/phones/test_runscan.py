@@ -162,5 +162,15 @@ def test_hits_refuses_pieces_it_cannot_index_with() -> None:
 @BOUNDED
 @given(st.text(st.sampled_from(list("電話號碼电话号码臺灣湾香港 a1\n\U0001d7ce\ud800")), max_size=80))
 def test_script_characters_are_counted_alike(text: str) -> None:
-    assert RUNSCAN.count_chars(text, region._TRADITIONAL) == len(region._TRADITIONAL_RE.findall(text))
-    assert RUNSCAN.count_chars(text, region._SIMPLIFIED) == len(region._SIMPLIFIED_RE.findall(text))
+    assert RUNSCAN.count_chars(text, region._TRADITIONAL) == sum(text.count(c) for c in region._TRADITIONAL)
+    assert region.count_classes(text) == region.python_count_classes(text)
+
+
+@BOUNDED
+@given(st.text(st.sampled_from(list("電話号码修₹£aZ кириллица हि カ 한 \U0001d7ce\ud800")), max_size=200),
+       st.integers(0, 250))
+def test_script_classes_are_counted_alike_in_one_pass(text: str, limit: int) -> None:
+    counts = RUNSCAN.count_classes(text, region._TABLE, len(region._CLASSES), limit)
+    assert counts == region.python_count_classes(text[:limit])
+    with pytest.raises(ValueError):
+        RUNSCAN.count_classes(text, b"short", 4, limit)
