@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -200,23 +201,22 @@ def _read_all(todo: list[tuple[Member, int]], reader: PageReader, workers: int,
 
 def _work(tasks: Any, results: Any, reader: PageReader, parent: int) -> None:
     """A worker process: read members until told to stop (or the parent is gone)."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     while (task := tasks.get()) is not None:
         member, start = task
         try:
             for batch in read_member(member, start, reader):
-                _put(results, batch, parent)
+                results.put(batch)
         except Exception as exc:  # noqa: BLE001 - reported, the other members go on
-            _put(results, f"{member.label}: {type(exc).__name__}: {exc}", parent)
+            results.put(f"{member.label}: {type(exc).__name__}: {exc}")
 
 
-def _put(results: Any, item: Any, parent: int) -> None:
-    while True:
-        try:
-            results.put(item, timeout=1.0)
-            return
-        except queue.Full:
-            if os.getppid() != parent:
-                os._exit(1)  # the ingest was killed: nobody will read this
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once the ingest that started it is gone (killed): nobody reads its
+    batches, so a put, or the flush of the queue at exit, would wait forever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def read_member(member: Member, start: int, reader: PageReader):
