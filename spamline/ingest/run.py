@@ -11,8 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ from spamline.ingest.state import IngestState, Original
 from spamline.pipelines.extract import PageReader
 from spamline.store import open_store
 
-BATCH_RECORDS = 200
+BATCH_RECORDS = 1000  # a worker's batch ends after this many records...
+BATCH_BYTES = 4 << 20  # ...or this many payload bytes read, whichever comes first
 QUEUED_BATCHES = 4  # per worker: how far the workers may run ahead of the store
+GROUP_RECORDS = 4000  # batches waiting in the queue are stored together, up to this many records
 
 
 @dataclass
@@ -101,11 +104,12 @@ def run_ingest(opts: IngestOptions, progress: Progress | None = None) -> IngestS
     by_label = {m.label: m for m, _ in todo}
     try:
         with open_store(opts.store_url, opts.data_dir) as store:
-            for batch in _read_all(todo, reader, opts.workers or os.cpu_count() or 1, summary):
-                _store(batch, analyzer, store, summary)
-                state.checkpoint(by_label[batch.label], batch.reached, batch.done,
-                                 batch.originals, batch.revisits, batch.skipped)
-                summary.members_read += batch.done
+            store.sync_commits()  # the checkpoints below must never be ahead of the store
+            for group in _read_all(todo, reader, opts.workers or os.cpu_count() or 1, summary):
+                _store(group, analyzer, store, summary)
+                state.checkpoint([(by_label[b.label], b.reached, b.done, b.originals, b.revisits,
+                                   b.skipped) for b in group])
+                summary.members_read += sum(b.done for b in group)
                 if progress:
                     summary.seconds = time.monotonic() - began
                     progress(summary, total)
@@ -116,15 +120,18 @@ def run_ingest(opts: IngestOptions, progress: Progress | None = None) -> IngestS
     return summary
 
 
-def _store(batch: Batch, analyzer: PageAnalyzer, store: Any, summary: IngestSummary) -> None:
-    captures = [analyzed(page, analyzer) for page in batch.pages]
+def _store(group: list[Batch], analyzer: PageAnalyzer, store: Any,
+           summary: IngestSummary) -> None:
+    """Analyze the pages of `group` in order and write them in one store transaction."""
+    captures = [analyzed(page, analyzer) for batch in group for page in batch.pages]
     if captures:
         store.add_captures(captures)
-    summary.records += batch.records
+    summary.records += sum(batch.records for batch in group)
     summary.captures += len(captures)
     summary.pages_with_numbers += sum(1 for c in captures if c.hits)
     summary.numbers += sum(len(c.hits) for c in captures)
-    summary.skipped += [(batch.label, offset, why) for offset, why in batch.skipped]
+    summary.skipped += [(batch.label, offset, why) for batch in group
+                        for offset, why in batch.skipped]
 
 
 def analyzed(page: Page, analyzer: PageAnalyzer) -> Any:
@@ -138,8 +145,10 @@ def analyzed(page: Page, analyzer: PageAnalyzer) -> Any:
 
 
 def _read_all(todo: list[tuple[Member, int]], reader: PageReader, workers: int,
-              summary: IngestSummary):
-    """Batches from every member, read by `workers` forked processes."""
+              summary: IngestSummary) -> Iterator[list[Batch]]:
+    """Batches from every member, read by `workers` forked processes, in groups: a batch and
+    those already waiting behind it (up to GROUP_RECORDS records), so that a store slower
+    than the workers writes fewer, larger transactions."""
     if not todo:
         return
     ctx = multiprocessing.get_context("fork")
@@ -156,12 +165,16 @@ def _read_all(todo: list[tuple[Member, int]], reader: PageReader, workers: int,
         proc.start()
     left = len(todo)
     reached = {member.label: start for member, start in todo}
+    group: list[Batch] = []
     try:
         while left:
             try:
-                msg = results.get(timeout=1.0)
+                msg = results.get(timeout=1.0) if not group else results.get_nowait()
             except queue.Empty:
-                if not any(p.is_alive() for p in procs):
+                if group:
+                    yield group
+                    group = []
+                elif not any(p.is_alive() for p in procs):
                     summary.errors.append("the worker processes exited before the end; "
                                           "run the same command again to resume")
                     return
@@ -172,9 +185,13 @@ def _read_all(todo: list[tuple[Member, int]], reader: PageReader, workers: int,
                 continue
             summary.bytes += msg.reached - reached[msg.label]
             reached[msg.label] = msg.reached
-            yield msg
-            if msg.done:
-                left -= 1
+            group.append(msg)
+            left -= msg.done
+            if sum(b.records for b in group) >= GROUP_RECORDS:
+                yield group
+                group = []
+        if group:
+            yield group
     finally:
         for proc in procs:
             proc.join(timeout=5)
@@ -184,23 +201,22 @@ def _read_all(todo: list[tuple[Member, int]], reader: PageReader, workers: int,
 
 def _work(tasks: Any, results: Any, reader: PageReader, parent: int) -> None:
     """A worker process: read members until told to stop (or the parent is gone)."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     while (task := tasks.get()) is not None:
         member, start = task
         try:
             for batch in read_member(member, start, reader):
-                _put(results, batch, parent)
+                results.put(batch)
         except Exception as exc:  # noqa: BLE001 - reported, the other members go on
-            _put(results, f"{member.label}: {type(exc).__name__}: {exc}", parent)
+            results.put(f"{member.label}: {type(exc).__name__}: {exc}")
 
 
-def _put(results: Any, item: Any, parent: int) -> None:
-    while True:
-        try:
-            results.put(item, timeout=1.0)
-            return
-        except queue.Full:
-            if os.getppid() != parent:
-                os._exit(1)  # the ingest was killed: nobody will read this
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once the ingest that started it is gone (killed): nobody reads its
+    batches, so a put, or the flush of the queue at exit, would wait forever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def read_member(member: Member, start: int, reader: PageReader):
@@ -210,7 +226,7 @@ def read_member(member: Member, start: int, reader: PageReader):
     originals: list[Original] = []
     revisits: list[dict] = []
     skipped: list[tuple[int, str]] = []
-    records, reached = 0, start
+    records, size, reached = 0, 0, start
     for rec in iter_records(member, start):
         records += 1
         if isinstance(rec, Skipped):
@@ -221,6 +237,7 @@ def read_member(member: Member, start: int, reader: PageReader):
             revisits.append(revisit_doc(rec, member, info))
         elif rec.rec_type in CAPTURE_TYPES and target_uri(rec):
             pages.append(read_page(rec, member, info, reader))
+            size += len(rec.payload)
             if rec.header("WARC-Payload-Digest") and rec.read:
                 originals.append(Original(rec.header("WARC-Record-ID"),
                                           rec.header("WARC-Payload-Digest"),
@@ -228,9 +245,9 @@ def read_member(member: Member, start: int, reader: PageReader):
                                           rec.content_type))
         if not isinstance(rec, Skipped):
             reached = rec.offset + rec.length
-        if records % BATCH_RECORDS == 0:
+        if records >= BATCH_RECORDS or size >= BATCH_BYTES:
             yield Batch(member.label, pages, originals, revisits, skipped, reached, records, False)
-            pages, originals, revisits, skipped, records = [], [], [], [], 0
+            pages, originals, revisits, skipped, records, size = [], [], [], [], 0, 0
     yield Batch(member.label, pages, originals, revisits, skipped, member.end, records, True)
 
 

@@ -41,12 +41,19 @@ class Original:
     content_type: str
 
 
+# (member, offset reached, read to the end, originals, revisits, skipped) of one batch
+Progress = tuple[Member, int, bool, Iterable["Original"], Iterable[dict], Iterable[tuple[int, str]]]
+
+
 class IngestState:
     """The ingest.db of a data dir."""
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path, timeout=30)
         self.conn.execute("PRAGMA journal_mode=WAL")
+        # a checkpoint lost in a power loss is read again (the store skips what it has); one
+        # kept while the store lost its captures would lose pages: the store syncs, this not
+        self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(SCHEMA)
 
     def close(self) -> None:
@@ -63,24 +70,28 @@ class IngestState:
             return None
         return row[2]  # killed before the end, or grown since: go on from the checkpoint
 
-    def checkpoint(self, member: Member, reached: int, done: bool, originals: Iterable[Original],
-                   revisits: Iterable[dict], skipped: Iterable[tuple[int, str]]) -> None:
+    def checkpoint(self, progress: Iterable[Progress]) -> None:
         """Record progress in one transaction, after the store took the captures before it."""
-        stat = member.path.stat()
         with self.conn:
-            self.conn.execute(
-                'INSERT OR REPLACE INTO members(label, path, start, "end", size, mtime, reached, '
-                "done) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [member.label, str(member.path), member.start, member.end, stat.st_size,
-                 stat.st_mtime, reached, int(done)])
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO originals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(o.record_id, o.digest, o.url, str(o.member.path), o.member.start, o.member.end,
-                  int(o.member.gzipped), o.offset, o.content_type) for o in originals])
-            self.conn.executemany("INSERT OR REPLACE INTO revisits VALUES (?, ?, ?)",
-                                  [(member.label, r["offset"], json.dumps(r)) for r in revisits])
-            self.conn.executemany("INSERT OR IGNORE INTO skipped VALUES (?, ?, ?)",
-                                  [(member.label, o, why) for o, why in skipped])
+            for step in progress:
+                self._step(*step)
+
+    def _step(self, member: Member, reached: int, done: bool, originals: Iterable[Original],
+              revisits: Iterable[dict], skipped: Iterable[tuple[int, str]]) -> None:
+        stat = member.path.stat()
+        self.conn.execute(
+            'INSERT OR REPLACE INTO members(label, path, start, "end", size, mtime, reached, '
+            "done) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [member.label, str(member.path), member.start, member.end, stat.st_size,
+             stat.st_mtime, reached, int(done)])
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO originals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(o.record_id, o.digest, o.url, str(o.member.path), o.member.start, o.member.end,
+              int(o.member.gzipped), o.offset, o.content_type) for o in originals])
+        self.conn.executemany("INSERT OR REPLACE INTO revisits VALUES (?, ?, ?)",
+                              [(member.label, r["offset"], json.dumps(r)) for r in revisits])
+        self.conn.executemany("INSERT OR IGNORE INTO skipped VALUES (?, ?, ?)",
+                              [(member.label, o, why) for o, why in skipped])
 
     def pending_revisits(self) -> Iterator[dict]:
         """Revisit records not resolved yet, oldest first."""

@@ -40,6 +40,12 @@ class Store(ABC):
         Raises StoreUnavailable when the backend cannot take the batch.
         """
 
+    def sync_commits(self) -> None:
+        """From now on, return from add_captures only once the batch is on disk, so that a
+        checkpoint kept elsewhere (ingest.db) never runs ahead of the store after a power
+        loss. Elasticsearch already syncs its translog before it answers (the default
+        `index.translog.durability: request`)."""
+
     @abstractmethod
     def add_brand(self, brand: Brand) -> None:
         """Register or update a brand (name, aliases, official numbers)."""

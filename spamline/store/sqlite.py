@@ -86,6 +86,11 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self.conn.close()
 
+    def sync_commits(self) -> None:
+        """Each later commit fsyncs the WAL (synchronous=FULL); NORMAL, the default here, is
+        safe from a killed process but may lose the last commits in a power loss."""
+        self.conn.execute("PRAGMA synchronous = FULL")
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction at a time on this connection (threads share the store)."""
@@ -148,18 +153,20 @@ class SQLiteStore(Store):
             "INSERT INTO capture_text(rowid, title, text) VALUES (?, ?, ?)",
             ((cid, c.title, c.text) for cid, _, _, c, _, _ in new),
         )
+        lowered_brands = [{b.lower() for b in c.brands if b} for _, _, _, c, _, _ in new]
         conn.executemany(
             "INSERT INTO capture_brands(brand, capture) VALUES (?, ?)",
-            ((b, cid) for cid, _, _, c, _, _ in new for b in {b.lower() for b in c.brands if b}),
+            ((b, row[0]) for row, lowered in zip(new, lowered_brands) for b in lowered),
         )
         sightings, brand_rows = [], []
+        # `new` is in capture time order: a key's first row gives its first_seen (and the number
+        # type), its last row its last_seen
         numbers: dict[str, list[str]] = {}
         domains: dict[str, list[str]] = {}
         sid = conn.execute("SELECT coalesce(max(id), 0) FROM sightings").fetchone()[0]
-        for cid, key, _, c, pid, domain in new:
+        for (cid, key, _, c, pid, domain), lowered in zip(new, lowered_brands):
             when = c.captured_at
             brands = json.dumps(c.brands, ensure_ascii=False)
-            lowered = {b.lower() for b in c.brands if b}
             seen: set[tuple[str, int]] = set()
             for h in c.hits:
                 if (h.e164, h.start) in seen:  # the same sighting id twice
@@ -168,9 +175,18 @@ class SQLiteStore(Store):
                 sid += 1
                 sightings.append((sid, cid, key, pid, h.e164, h.type, h.raw, h.start, h.end,
                                   h.context, h.source, h.region, domain, brands, when))
-                brand_rows.extend((b, when, sid) for b in lowered)
-                _widen(numbers, h.e164, when, h.type)
-            _widen(domains, domain, when)
+                if lowered:
+                    brand_rows.extend((b, when, sid) for b in lowered)
+                span = numbers.get(h.e164)
+                if span is None:
+                    numbers[h.e164] = [when, when, h.type]
+                else:
+                    span[1] = when
+            span = domains.get(domain)
+            if span is None:
+                domains[domain] = [when, when]
+            else:
+                span[1] = when
         conn.executemany(
             """INSERT INTO sightings(id, capture, ckey, page, e164, number_type, raw, start,
                "end", context, source, region, domain, brands, captured_at)
@@ -485,15 +501,6 @@ def _sighting(row: tuple) -> Sighting:
 def _order_key(row: tuple) -> tuple:
     """NEWEST_FIRST as a sort key over SIGHTING_COLUMNS rows."""
     return row[10], row[18], row[4], row[1]
-
-
-def _widen(spans: dict[str, list[str]], key: str, when: str, kind: str | None = None) -> None:
-    """Grow the [first, last(, type)] span kept for `key` to include `when`."""
-    span = spans.get(key)
-    if span is None:
-        spans[key] = [when, when] if kind is None else [when, when, kind]
-    else:
-        span[0], span[1] = min(span[0], when), max(span[1], when)
 
 
 def _is_text(s: str) -> bool:

@@ -128,6 +128,23 @@ def test_corrupt_and_truncated_records_are_skipped_with_reasons(tmp_path):
     assert out["pages_with_numbers"] == 18
 
 
+def children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def ends_within(pid: int, seconds: float) -> bool:
+    """Whether process `pid` is gone (or a zombie) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except FileNotFoundError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_kill_9_then_resume_stores_every_page_once(tmp_path):
     warc = tmp_path / "many.warc"
     warc.write_bytes(page_records(3000, gzipped=False))
@@ -147,9 +164,13 @@ def test_kill_9_then_resume_stores_every_page_once(tmp_path):
         if row and row[0] > 0 and not row[1]:
             reached = row[0]
             break
+    workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 0 < reached < warc.stat().st_size, "the ingest was not caught half-way"
+    assert workers, "no worker process was seen"
+    for pid in workers:  # a worker left behind would wait forever to hand over its batches
+        assert ends_within(pid, 10), f"worker {pid} outlived the killed ingest"
     with open_store(None, DataDir.existing(data)) as store:
         assert 0 < store.counts()["captures"] < 3000
     ingest(data, warc)
