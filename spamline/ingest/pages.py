@@ -6,9 +6,10 @@ records and Spark executors all call it; only where the bytes come from differs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spamline.brands.features import PageFeatures
-from spamline.ingest.reader import SourceRecord
+from spamline.ingest.reader import SourceRecord, iter_records
 from spamline.ingest.sources import Member
 from spamline.model import Capture, WarcLocation
 from spamline.pipelines.extract import PageReader
@@ -92,3 +93,21 @@ def read_page(rec: SourceRecord, member: Member, info: Warcinfo | None, reader: 
             result.encoding, result.title, result.text, result.hits)
         features = result.features
     return Page(capture, features)
+
+
+def read_revisit(doc: dict, original: Member, offset: int, record_id: str,
+                 content_type: str, reader: PageReader) -> Page | None:
+    """The capture of a revisit record (`doc`, as kept by `revisit_doc`) read with the payload
+    of its original at `offset` of `original`; None when that record has no payload to read."""
+    body = next((r for r in iter_records(original, offset) if isinstance(r, SourceRecord)), None)
+    if body is None or not body.read:
+        return None
+    member = Member(Path(doc["path"]), doc["start"], doc["end"], doc["label"], doc["gzipped"])
+    rec = SourceRecord(doc["offset"], doc["length"], "revisit", doc["headers"], doc["status"],
+                       doc["content_type"])
+    info = Warcinfo(*doc["warcinfo"]) if doc["warcinfo"] else None
+    page = read_page(rec, member, info, reader, body.payload, doc["content_type"] or content_type)
+    page.capture.features["source"]["refers_to"] = {
+        "file": str(original.path), "offset": offset, "length": body.length,
+        "record_id": record_id}
+    return page

@@ -15,13 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from spamline.brands.features import PageAnalyzer
 from spamline.brands.registry import registered_brands
 from spamline.datadir import DataDir
-from spamline.ingest.pages import CAPTURE_TYPES, Page, Warcinfo, parse_warcinfo, read_page, target_uri
+from spamline.ingest.pages import (CAPTURE_TYPES, Page, Warcinfo, parse_warcinfo, read_page,
+                                   read_revisit, target_uri)
 from spamline.ingest.reader import SourceRecord, Skipped, iter_records
 from spamline.ingest.sources import Member, expand, members
 from spamline.ingest.state import IngestState, Original
@@ -282,21 +282,11 @@ def _resolve_revisits(state: IngestState, reader: PageReader, analyzer: PageAnal
         if original is None:
             summary.unresolved_revisits += 1
             continue
-        body = next((r for r in iter_records(original.member, original.offset)
-                     if isinstance(r, SourceRecord)), None)
-        if body is None or not body.read:
+        page = read_revisit(doc, original.member, original.offset, original.record_id,
+                            original.content_type, reader)
+        if page is None:
             summary.unresolved_revisits += 1
             continue
-        member = Member(Path(doc["path"]), doc["start"], doc["end"],
-                        doc["label"], doc["gzipped"])
-        rec = SourceRecord(doc["offset"], doc["length"], "revisit", headers, doc["status"],
-                           doc["content_type"])
-        info = Warcinfo(*doc["warcinfo"]) if doc["warcinfo"] else None
-        page = read_page(rec, member, info, reader, body.payload,
-                         doc["content_type"] or original.content_type)
-        page.capture.features["source"]["refers_to"] = {
-            "file": str(original.member.path), "offset": original.offset,
-            "length": body.length, "record_id": original.record_id}
         capture = analyzed(page, analyzer)
         store.add_captures([capture])
         state.resolved(doc)

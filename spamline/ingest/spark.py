@@ -21,8 +21,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from spamline.ingest.pages import Page, Warcinfo, read_page, warc_date
-from spamline.ingest.reader import SourceRecord, iter_records
+from spamline.ingest.pages import Page, read_revisit, warc_date
 from spamline.ingest.rows import page_row
 from spamline.ingest.run import read_member
 from spamline.ingest.sources import Member, members
@@ -103,22 +102,10 @@ def _revisit(doc: dict) -> dict:
 def resolved_page(row: dict, reader: PageReader) -> Page | None:
     """The capture of a revisit read with its original's payload (None if it cannot be read)."""
     original = _member_at(Path(row["warc_file"]), row["warc_offset"])
-    body = None if original is None else next(
-        (r for r in iter_records(original, row["warc_offset"]) if isinstance(r, SourceRecord)),
-        None)
-    if body is None or not body.read:
+    if original is None:
         return None
-    doc = json.loads(row["record"])
-    member = Member(Path(doc["path"]), doc["start"], doc["end"], doc["label"], doc["gzipped"])
-    rec = SourceRecord(doc["offset"], doc["length"], "revisit", doc["headers"], doc["status"],
-                       doc["content_type"])
-    info = Warcinfo(*doc["warcinfo"]) if doc["warcinfo"] else None
-    page = read_page(rec, member, info, reader, body.payload,
-                     doc["content_type"] or row["content_type"])
-    page.capture.features["source"]["refers_to"] = {
-        "file": row["warc_file"], "offset": row["warc_offset"], "length": body.length,
-        "record_id": row["warc_record_id"]}
-    return page
+    return read_revisit(json.loads(row["record"]), original, row["warc_offset"],
+                        row["warc_record_id"], row["content_type"], reader)
 
 
 def _member_at(path: Path, offset: int) -> Member | None:
