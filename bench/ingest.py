@@ -10,6 +10,8 @@ MB of uncompressed records, every page of the set repeated under new URLs:
 then times, in MB/s of uncompressed WARC:
   raw FastWARC   iterate every record and read its payload (decompression alone: the limit)
   raw warcio     the same with warcio (the reference reader)
+  lxml parse     raw FastWARC plus lxml.html parsing every payload once: the floor of any
+                 reader that parses the HTML (the page reader does this and much more)
   ingest -w 1/2  run_ingest into a fresh data dir with 1 and 2 worker processes
   spark local[2] the spark-ingest job on the same files (Parquet written, not loaded)
 and prints each one's ratio to raw FastWARC (targets: ingest -w 1 >= 0.5x raw; -w 2 near 2x
@@ -32,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import lxml.html  # noqa: E402
 from fastwarc.warc import ArchiveIterator as FastIterator  # noqa: E402
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
@@ -87,6 +90,13 @@ def raw_fastwarc(files: list[Path]) -> None:
                 rec.reader.read()
 
 
+def parse_floor(files: list[Path]) -> None:
+    for path in files:
+        with open(path, "rb") as fh:
+            for rec in FastIterator(fh, parse_http=True):
+                lxml.html.fromstring(rec.reader.read())
+
+
 def raw_warcio(files: list[Path]) -> None:
     for path in files:
         with open(path, "rb") as fh:
@@ -125,6 +135,7 @@ def bench_set(name: str, tmp: Path, args: argparse.Namespace) -> None:
 
     report("raw FastWARC", mb / base)
     report("raw warcio", timed(lambda: raw_warcio(files)))
+    report("lxml parse", timed(lambda: parse_floor(files)))
     for workers in (1, 2):
         data = DataDir.open(tmp / name / f"data-{workers}")
         main, children = cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
