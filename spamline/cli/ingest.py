@@ -12,6 +12,7 @@ from spamline.cli.crawl import refresh_networks
 from spamline.datadir import DataDir
 from spamline.ingest import IngestOptions, IngestSummary, NotAnArchive, run_ingest
 from spamline.networks.refresh import STATE_FILE, update
+from spamline.plural import plural
 from spamline.store import StoreUnavailable, open_store
 
 
@@ -75,14 +76,15 @@ def report(s: IngestSummary, as_json: bool) -> None:
             "skipped": [{"member": m, "offset": o, "reason": r} for m, o, r in s.skipped],
             "errors": s.errors, "seconds": round(s.seconds, 3)}])
         return
-    click.echo(f"ingested {s.files} files ({s.members} WARCs, {s.up_to_date} already read): "
-               f"{s.records} records, {s.bytes / 2**20:.1f} MB in {s.seconds:.1f}s "
-               f"({s.mb_per_second:.1f} MB/s); {s.captures} captures, {s.numbers} number "
-               f"occurrences on {s.pages_with_numbers} pages")
+    click.echo(f"ingested {plural(s.files, 'file')} ({plural(s.members, 'WARC')}, "
+               f"{s.up_to_date} already read): {plural(s.records, 'record')}, "
+               f"{s.bytes / 2**20:.1f} MB in {s.seconds:.1f}s ({s.mb_per_second:.1f} MB/s); "
+               f"{plural(s.captures, 'capture')}, {plural(s.numbers, 'number occurrence')} "
+               f"on {plural(s.pages_with_numbers, 'page')}")
     if s.revisits or s.unresolved_revisits:
         click.echo(f"revisits: {s.revisits} read with their original, "
                    f"{s.unresolved_revisits} whose original is not in the input")
     if s.skipped:
-        click.echo(f"skipped {len(s.skipped)} unreadable records:")
+        click.echo(f"skipped {plural(len(s.skipped), 'unreadable record')}:")
         for member, offset, reason in s.skipped[:20]:
             click.echo(f"  {member} @ {offset}: {reason}")

@@ -8,6 +8,7 @@ import click
 from spamline.brands.registry import registered_brands
 from spamline.cli.common import data_dir_option, store_option
 from spamline.datadir import DataDir
+from spamline.plural import plural
 
 
 @click.command("spark-ingest")
@@ -38,5 +39,5 @@ def spark_ingest(paths_file: Path, output: Path, master: str, prefix: str, regio
     result = run_job(paths, output.resolve(), master, region, brands)
     revisits = (f", {result.resolved} of {result.revisits} revisits resolved to their originals"
                 if result.revisits else "")
-    click.echo(f"{len(paths)} WARC files, {result.captures} captures written to {output}{revisits}"
+    click.echo(f"{plural(len(paths), 'WARC file')}, {plural(result.captures, 'capture')} written to {output}{revisits}"
                f" (captures/, sightings/); next: spamline store load {output}")

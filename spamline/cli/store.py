@@ -8,6 +8,7 @@ from rich.progress import Progress
 
 from spamline.cli.common import data_dir_option, json_option, print_json_lines, store_option
 from spamline.datadir import DataDir
+from spamline.plural import plural
 from spamline.store import Store, StoreUnavailable, open_store
 from spamline.store.spool import Spool
 
@@ -148,6 +149,7 @@ def load(folder: Path, data_dir: DataDir, store_url: str | None) -> None:
             captures, numbers = load_parquet(folder, st, brands)
         except (ValueError, StoreUnavailable) as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"loaded {captures} captures ({numbers} number occurrences) from {folder}")
+    click.echo(f"loaded {plural(captures, 'capture')} "
+               f"({plural(numbers, 'number occurrence')}) from {folder}")
     if numbers:
         refresh_networks(data_dir, store_url)
