@@ -39,5 +39,6 @@ def spark_ingest(paths_file: Path, output: Path, master: str, prefix: str, regio
     result = run_job(paths, output.resolve(), master, region, brands)
     revisits = (f", {result.resolved} of {result.revisits} revisits resolved to their originals"
                 if result.revisits else "")
-    click.echo(f"{plural(len(paths), 'WARC file')}, {plural(result.captures, 'capture')} written to {output}{revisits}"
-               f" (captures/, sightings/); next: spamline store load {output}")
+    click.echo(f"{plural(len(paths), 'WARC file')}, {plural(result.captures, 'capture')} "
+               f"written to {output}{revisits} (captures/, sightings/); "
+               f"next: spamline store load {output}")
