@@ -92,8 +92,10 @@ def read_record_headers(path: Path, offset: int) -> StatusAndHeaders:
     """Only the WARC headers of the record at offset (cheap: the payload is not read)."""
     with open(path, "rb") as fh:
         fh.seek(offset)
+        _check_member_start(fh, path, offset)
         try:
             for record in ArchiveIterator(fh, check_digests=False):
+                _check_format(record.format, _is_arc(path), f"{path}:{offset}")
                 return record.rec_headers
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
             raise RecordNotFound(f"no WARC record at {path}:{offset}: {exc}") from exc
@@ -108,7 +110,8 @@ def read_record(path: Path, offset: int) -> ArchivedRecord:
         raise RecordNotFound(f"WARC file {path} is missing") from exc
     with fh:
         fh.seek(offset)
-        return _first_record(fh, f"{path}:{offset}")
+        _check_member_start(fh, path, offset)
+        return _first_record(fh, f"{path}:{offset}", arc=_is_arc(path))
 
 
 def read_raw(path: Path, offset: int, length: int) -> bytes:
@@ -147,9 +150,32 @@ def parse_raw(data: bytes) -> ArchivedRecord:
     return _first_record(io.BytesIO(data), "the given bytes")
 
 
-def _first_record(fh: BinaryIO, where: str) -> ArchivedRecord:
+def _is_arc(path: Path) -> bool:
+    return path.name.endswith((".arc", ".arc.gz"))
+
+
+def _check_member_start(fh: BinaryIO, path: Path, offset: int) -> None:
+    """In a gzip file a record starts a gzip member. Without this check warcio, handed bytes
+    from inside a member, falls back to reading them uncompressed, and one time in about 60
+    their first line parses as an ARC header: garbage served as a record."""
+    if path.name.endswith(".gz"):
+        head = fh.read(2)
+        fh.seek(offset)
+        if head != b"\x1f\x8b":
+            raise RecordNotFound(f"no record starts at {path}:{offset} (not a gzip member); "
+                                 "take offsets from the CDXJ index or a capture's warc location")
+
+
+def _check_format(record_format: str, arc: bool, where: str) -> None:
+    """Only WARC records in a WARC file; ARC records only in an ARC file."""
+    if record_format != "warc" and not (arc and record_format.startswith("arc")):
+        raise RecordNotFound(f"no WARC record at {where} (the bytes there read as {record_format})")
+
+
+def _first_record(fh: BinaryIO, where: str, arc: bool = False) -> ArchivedRecord:
     try:
         for record in ArchiveIterator(fh, check_digests=False):
+            _check_format(record.format, arc, where)
             return ArchivedRecord(record.rec_type, record.rec_headers, record.http_headers,
                                   record.raw_stream.read())
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error) as exc:
